@@ -1,0 +1,65 @@
+import type { CaptureReport, SourceResult } from './capture.ts';
+
+/** One line per finished source, for progress output. */
+export function progressLine(result: SourceResult, done: number, total: number): string {
+  const id = `${result.source.platform}/${result.source.document}`;
+  const o = result.outcome;
+  const what =
+    o.status === 'recorded' ? `new version (${o.change}): ${o.summary}`
+    : o.status === 'would-record' ? `would record a ${o.change} version (dry run)`
+    : o.status === 'unchanged' ? (o.notModified ? 'unchanged (not modified)' : 'unchanged')
+    : o.status === 'refused' ? `REFUSED (${o.reason}): ${o.detail}`
+    : `FAILED at ${o.stage} (${o.reason}${o.transient ? ', transient' : ''}): ${o.message}`;
+  return `[${String(done).padStart(String(total).length)}/${total}] ${id}: ${what}${result.attempts > 1 ? ' [retried]' : ''}`;
+}
+
+export interface Counts {
+  captured: number;
+  unchanged: number;
+  recorded: number;
+  refused: number;
+  failed: number;
+}
+
+export function countOutcomes(report: CaptureReport): Counts {
+  const counts: Counts = { captured: 0, unchanged: 0, recorded: 0, refused: 0, failed: 0 };
+  for (const { outcome } of report.results) {
+    if (outcome.status !== 'failed') counts.captured++;
+    if (outcome.status === 'unchanged') counts.unchanged++;
+    if (outcome.status === 'recorded' || outcome.status === 'would-record') counts.recorded++;
+    if (outcome.status === 'refused') counts.refused++;
+    if (outcome.status === 'failed') counts.failed++;
+  }
+  return counts;
+}
+
+/** The end-of-run table, then every failure and refusal with its source, URL and reason. */
+export function formatSummary(report: CaptureReport, { dryRun = false } = {}): string {
+  const c = countOutcomes(report);
+  const rows: Array<[string, number]> = [
+    ['sources', report.results.length],
+    ['captured', c.captured],
+    ['unchanged', c.unchanged],
+    [dryRun ? 'new versions (dry run, not recorded)' : 'new versions', c.recorded],
+    ['refused by the guard', c.refused],
+    ['failed', c.failed],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = ['', 'Summary', ...rows.map(([label, n]) => `  ${label.padEnd(width)}  ${String(n).padStart(5)}`)];
+  const problems = report.results.filter((r) => r.outcome.status === 'failed' || r.outcome.status === 'refused');
+  if (problems.length > 0) {
+    lines.push('', 'Problems');
+    for (const { source, outcome } of problems) {
+      if (outcome.status === 'failed') lines.push(`  ${source.platform}/${source.document}  ${outcome.url}  ${outcome.stage}: ${outcome.message}`);
+      else if (outcome.status === 'refused') lines.push(`  ${source.platform}/${source.document}  ${source.urls.join(' ')}  refused (${outcome.reason}): ${outcome.detail}`);
+    }
+  }
+  if (report.repaired.length > 0) lines.push('', `Repaired after an interrupted run: ${report.repaired.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** 0 when everything was captured; 1 when any source failed or was refused. */
+export function exitCodeOf(report: CaptureReport): number {
+  const c = countOutcomes(report);
+  return c.failed + c.refused > 0 ? 1 : 0;
+}
