@@ -5,7 +5,7 @@ import { captureText, createFetchScheduler, fetchCapture, FetchError, type Captu
 import { extractContent, ExtractError } from './extract/index.ts';
 import { normalizeMarkdown } from './normalize/index.ts';
 import { guardVersion, type GuardReason } from './guard/index.ts';
-import { lockArchive, readLatestVersion, recordVersion, repairWorkingTree } from './record/index.ts';
+import { ArchiveWriter, readLatestVersion } from './record/index.ts';
 import { gitDir } from './record/lock.ts';
 import { classifyTextChange } from '../analysis/change-kind.ts';
 import { ValidatorsCache } from './validators-cache.ts';
@@ -55,9 +55,9 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
   const archiveDir = path.resolve(options.archiveDir);
   const sourcesDir = options.sourcesDir ?? path.join(archiveDir, 'content', 'platforms');
   const sources = (await loadSources(sourcesDir, options.filter)).sources.filter((source) => options.include?.(source) ?? true);
-  const release = options.dryRun ? async () => {} : await lockArchive(archiveDir);
+  const writer = options.dryRun ? undefined : await ArchiveWriter.open(archiveDir);
   try {
-    const repaired = options.dryRun ? [] : await repairWorkingTree(archiveDir);
+    const repaired = writer?.repaired ?? [];
     const validators = await new ValidatorsCache(await gitDir(archiveDir)).load();
     const scheduler = createFetchScheduler({ concurrency: options.concurrency ?? 4, perHostDelayMs: options.perHostDelayMs ?? 1000 });
     // Commits must be made one after the other; everything before them runs in parallel.
@@ -67,7 +67,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
     let done = 0;
 
     const attempt = async (source: Source): Promise<SourceOutcome> => {
-      const latest = await readLatestVersion(archiveDir, source.platform, source.document);
+      const latest = writer ? await writer.latest(source.platform, source.document) : await readLatestVersion(archiveDir, source.platform, source.document);
       let captures: Capture[];
       try {
         const conditional = latest !== undefined && source.urls.length === 1;
@@ -115,7 +115,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
         return change === 'none' ? { status: 'unchanged', notModified: false } : { status: 'would-record', change };
       }
       const recorded = await recorder(() =>
-        recordVersion(archiveDir, {
+        writer!.record({
           platform: source.platform,
           document: source.document,
           heading: `${source.platformName} ${source.documentName}`,
@@ -160,6 +160,6 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
     if (!options.dryRun) await validators.save();
     return { results: sources.map((source) => results.get(source)!), repaired };
   } finally {
-    await release();
+    await writer?.close();
   }
 }

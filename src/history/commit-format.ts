@@ -9,7 +9,7 @@
  *   Source-Url: <url>                (one per page, in declared order)
  *   Captured-At: <ISO 8601 UTC>
  *   Content-Sha256: <hex of the version's Markdown body>
- *   Capture-Sha256: <hex of the raw bytes>   (one per page, same order as Source-Url)
+ *   Capture-Sha256: <hex of the raw bytes>   (one per captured file, in order; an import has one)
  *   Evidence: evidence@<commit of the evidence branch holding the raw capture>
  *   Change: initial | substantive | editorial | technical
  *   Archiver: <name>@<version>
@@ -62,9 +62,7 @@ export function formatCommitMessage(commit: VersionCommit): string {
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) throw new CommitFormatError(`${field} "${value}" is not a slug`);
   }
   if (commit.sourceUrls.length === 0) throw new CommitFormatError('a version needs at least one source URL');
-  if (commit.captureSha256.length !== commit.sourceUrls.length) {
-    throw new CommitFormatError('one Capture-Sha256 is needed per Source-Url');
-  }
+  if (commit.captureSha256.length === 0) throw new CommitFormatError('a version needs the hash of its capture');
   if (Number.isNaN(Date.parse(commit.capturedAt))) throw new CommitFormatError(`Captured-At "${commit.capturedAt}" is not a date`);
   for (const hash of [commit.contentSha256, ...commit.captureSha256]) {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new CommitFormatError(`"${hash}" is not a SHA-256`);

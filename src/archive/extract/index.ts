@@ -31,7 +31,15 @@ export function extractContent(pages: readonly Page[], rules: ExtractRules): str
   return parts.join('\n\n');
 }
 
-export function extractPage(page: Page, rules: ExtractRules): string {
+/**
+ * Turns the cleaned, selected nodes of a page into Markdown. The default goes DOM → hast →
+ * mdast (the unified ecosystem); others exist only for the converter comparison benchmark.
+ */
+export type Converter = (nodes: AnyNode[], $: cheerio.CheerioAPI) => string;
+
+export const unifiedConverter: Converter = (nodes) => mdastToMarkdown(hastToMdast(domToHast(nodes)));
+
+export function extractPage(page: Page, rules: ExtractRules, convert: Converter = unifiedConverter): string {
   // htmlparser2 rather than parse5: several times faster on multi-megabyte pages, and legal
   // pages are ordinary enough that its leniency does not change the text.
   const $ = cheerio.load(page.html, { xml: { xmlMode: false, decodeEntities: true } });
@@ -57,7 +65,7 @@ export function extractPage(page: Page, rules: ExtractRules): string {
   if (container.text().trim() === '') {
     throw new ExtractError(page.url, 'empty', 'the selected content holds no text');
   }
-  return mdastToMarkdown(hastToMdast(domToHast(nodes)));
+  return convert(nodes, $);
 }
 
 function select($: cheerio.CheerioAPI, root: ParentNode, rules: ExtractRules, url: string): AnyNode[] {

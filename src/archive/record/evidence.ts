@@ -1,10 +1,9 @@
-import { git, resolveRef, commitDateEnv } from '../../history/git.ts';
-import { evidenceRef } from '../../history/commit-format.ts';
 import { sha256 } from '../../history/version-file.ts';
+import { commitContent, type Identity, type ObjectWriter } from '../../history/objects.ts';
 
 export const EVIDENCE_BRANCH = 'refs/heads/evidence';
 
-/** The raw bytes behind a version: one entry per fetched page (or imported file). */
+/** The raw bytes behind a version: one entry per fetched page (or the imported file). */
 export interface EvidenceItem {
   url: string;
   finalUrl?: string;
@@ -22,25 +21,27 @@ const EXTENSIONS: Record<string, string> = {
   'text/markdown': 'md',
 };
 
-export function fileNameOf(item: EvidenceItem, index: number): string {
+export function fileNameOf(item: Pick<EvidenceItem, 'mediaType'>, index: number): string {
   return `${index + 1}.${EXTENSIONS[item.mediaType] ?? 'bin'}`;
 }
 
 /**
- * Appends one commit to the orphan `evidence` branch holding the raw capture, written with git
- * plumbing so no checkout is needed. Returns the value of the version's `Evidence:` trailer.
+ * Writes the commit of the orphan `evidence` branch that holds one capture: the raw files plus
+ * `capture.json` describing them. Its parent is the previous evidence commit, so the branch is
+ * an append-only log; the caller moves the branch together with the version's branch.
  */
-export async function storeEvidence(
-  archiveDir: string,
+export async function writeEvidenceCommit(
+  objects: ObjectWriter,
+  identity: Identity,
+  parent: string | undefined,
   archiveDocument: string,
   capturedAt: string,
   items: readonly EvidenceItem[],
-): Promise<{ evidence: string; captureSha256: string[] }> {
-  const entries: string[] = [];
+): Promise<{ commit: string; captureSha256: string[] }> {
   const captureSha256 = items.map((item) => sha256(item.bytes));
+  const entries = [];
   for (const [index, item] of items.entries()) {
-    const blob = (await git(archiveDir, ['hash-object', '-w', '--stdin'], { input: item.bytes })).trim();
-    entries.push(`100644 blob ${blob}\t${fileNameOf(item, index)}`);
+    entries.push({ mode: '100644' as const, name: fileNameOf(item, index), sha: await objects.write('blob', item.bytes) });
   }
   const metadata = {
     document: archiveDocument,
@@ -55,14 +56,9 @@ export async function storeEvidence(
       sha256: captureSha256[index],
     })),
   };
-  const metaBlob = (await git(archiveDir, ['hash-object', '-w', '--stdin'], { input: `${JSON.stringify(metadata, null, 2)}\n` })).trim();
-  entries.push(`100644 blob ${metaBlob}\tcapture.json`);
-  const tree = (await git(archiveDir, ['mktree'], { input: `${entries.join('\n')}\n` })).trim();
-  const parent = await resolveRef(archiveDir, EVIDENCE_BRANCH);
+  entries.push({ mode: '100644' as const, name: 'capture.json', sha: await objects.write('blob', `${JSON.stringify(metadata, null, 2)}\n`) });
+  const tree = await objects.writeTree(entries);
   const message = `${archiveDocument} captured at ${capturedAt}\n\nArchive-Document: ${archiveDocument}\nCaptured-At: ${capturedAt}\n${captureSha256.map((h) => `Capture-Sha256: ${h}`).join('\n')}\n`;
-  const commit = (
-    await git(archiveDir, ['commit-tree', tree, ...(parent ? ['-p', parent] : [])], { input: message, env: commitDateEnv(capturedAt) })
-  ).trim();
-  await git(archiveDir, ['update-ref', EVIDENCE_BRANCH, commit, parent ?? '0'.repeat(40)]);
-  return { evidence: evidenceRef(commit), captureSha256 };
+  const commit = await objects.write('commit', commitContent(tree, parent ? [parent] : [], identity, identity, capturedAt, message));
+  return { commit, captureSha256 };
 }

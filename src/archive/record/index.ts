@@ -1,18 +1,20 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { git, resolveRef, commitDateEnv } from '../../history/git.ts';
-import { formatCommitMessage, type ChangeKind } from '../../history/commit-format.ts';
+import { git, resolveRef } from '../../history/git.ts';
+import { evidenceRef, formatCommitMessage, type ChangeKind } from '../../history/commit-format.ts';
 import { archivePath, formatVersionFile, parseVersionFile, sha256, type VersionFile } from '../../history/version-file.ts';
+import { commitContent, ObjectWriter, type Identity } from '../../history/objects.ts';
+import { MutableTree } from '../../history/tree.ts';
 import { classifyTextChange } from '../../analysis/change-kind.ts';
 import { summarizeChange } from '../../analysis/change-summary.ts';
 import { ARCHIVER_NAME, ARCHIVER_VERSION } from '../fetch/index.ts';
 import { RecordError } from './errors.ts';
-import { gitDir } from './lock.ts';
-import { storeEvidence, type EvidenceItem } from './evidence.ts';
+import { gitDir, lockArchive } from './lock.ts';
+import { EVIDENCE_BRANCH, writeEvidenceCommit, type EvidenceItem } from './evidence.ts';
 
 export { RecordError, ArchiveLockedError } from './errors.ts';
-export { lockArchive } from './lock.ts';
-export { storeEvidence, EVIDENCE_BRANCH, type EvidenceItem } from './evidence.ts';
+export { lockArchive, gitDir } from './lock.ts';
+export { EVIDENCE_BRANCH, type EvidenceItem } from './evidence.ts';
 
 export interface VersionToRecord {
   platform: string;
@@ -33,16 +35,6 @@ export type RecordResult =
   | { status: 'unchanged' }
   | { status: 'recorded'; commit: string; change: ChangeKind; summary: string; evidence: string };
 
-/** The latest recorded version of a document, read from HEAD (the working tree may lag after a crash). */
-export async function readLatestVersion(archiveDir: string, platform: string, document: string): Promise<VersionFile | undefined> {
-  const file = archivePath(platform, document);
-  const head = await resolveRef(archiveDir, 'HEAD');
-  if (!head) return undefined;
-  const out = await git(archiveDir, ['cat-file', '-p', `HEAD:${file}`], { okExitCodes: [128] }).catch(() => '');
-  if (!out) return undefined;
-  return parseVersionFile(out, file);
-}
-
 /** Creates an empty archive repository (for the demo, tests, imports) if `dir` is not one. */
 export async function initArchive(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -51,71 +43,161 @@ export async function initArchive(dir: string): Promise<void> {
   await git(dir, ['init', '--quiet', '--initial-branch=main']);
 }
 
+/** The latest recorded version of a document, read from HEAD (the working tree may lag after a crash). */
+export async function readLatestVersion(archiveDir: string, platform: string, document: string): Promise<VersionFile | undefined> {
+  const file = archivePath(platform, document);
+  if (!(await resolveRef(archiveDir, 'HEAD'))) return undefined;
+  const out = await git(archiveDir, ['cat-file', '-p', `HEAD:${file}`]).catch(() => '');
+  return out ? parseVersionFile(out, file) : undefined;
+}
+
+function identityFromEnv(): Identity {
+  return {
+    name: process.env.GIT_AUTHOR_NAME ?? 'Governance Archive',
+    email: process.env.GIT_AUTHOR_EMAIL ?? 'archive@governance-archive.invalid',
+  };
+}
+
 /**
- * Records a version as one commit touching exactly one file, unless the text equals the latest
- * version. The commit is built with plumbing on a private index and published by a single
- * compare-and-swap of the branch ref, so a run killed at any moment leaves either no new
- * version or a complete one; the working tree file is written afterwards and repaired by
- * `repairWorkingTree` if the run died in between.
+ * Records versions into an archive repository, one commit per version touching exactly one file.
+ * Objects are written first; then a single `git update-ref --stdin` transaction moves both the
+ * archive branch and the evidence branch, each compared against the value we expect. A run
+ * killed at any moment therefore leaves either no trace of a version or all of it (file, commit,
+ * evidence); the working tree is written afterwards and repaired on the next run if needed.
+ *
+ * Only one writer may exist per archive: `open` takes the archive lock.
  */
-export async function recordVersion(archiveDir: string, input: VersionToRecord): Promise<RecordResult> {
-  // One spelling of the capture time everywhere (front matter, trailer, commit date): whole seconds, UTC.
-  const version = { ...input, capturedAt: new Date(input.capturedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
-  const file = archivePath(version.platform, version.document);
-  const previous = await readLatestVersion(archiveDir, version.platform, version.document);
-  if (previous && previous.body === version.markdown) return { status: 'unchanged' };
-  const textChange = classifyTextChange(previous?.body, version.markdown);
-  const change: ChangeKind = version.change ?? (textChange === 'none' ? 'technical' : textChange);
-  const summary =
-    change === 'technical' ? 're-extracted from the recorded capture (no change in the document)' : summarizeChange(previous?.body, version.markdown, textChange);
-  const archiveDocument = `${version.platform}/${version.document}`;
+export class ArchiveWriter {
+  private readonly latestCache = new Map<string, VersionFile | undefined>();
+  private readonly written = new Set<string>();
 
-  const { evidence, captureSha256 } = await storeEvidence(archiveDir, archiveDocument, version.capturedAt, version.evidence);
-  const content = formatVersionFile({
-    platform: version.platform,
-    document: version.document,
-    title: version.title,
-    sourceUrls: version.sourceUrls,
-    capturedAt: version.capturedAt,
-    body: version.markdown,
-  });
-  const message = formatCommitMessage({
-    heading: version.heading,
-    summary,
-    platform: version.platform,
-    document: version.document,
-    sourceUrls: version.sourceUrls,
-    capturedAt: version.capturedAt,
-    contentSha256: sha256(version.markdown),
-    captureSha256,
-    evidence,
-    change,
-    archiver: `${ARCHIVER_NAME}@${ARCHIVER_VERSION}`,
-  });
+  readonly archiveDir: string;
+  /** Working-tree files repaired when the writer opened (left by an interrupted run). */
+  readonly repaired: string[];
+  private readonly objects: ObjectWriter;
+  private readonly tree: MutableTree;
+  private head: string | undefined;
+  private evidenceTip: string | undefined;
+  private readonly release: () => Promise<void>;
+  private readonly identity: Identity;
 
-  const head = await resolveRef(archiveDir, 'HEAD');
-  const blob = (await git(archiveDir, ['hash-object', '-w', '--stdin'], { input: content })).trim();
-  const index = path.join(await gitDir(archiveDir), `governance-archive-index-${process.pid}`);
-  let commit: string;
-  try {
-    const env = { GIT_INDEX_FILE: index };
-    if (head) await git(archiveDir, ['read-tree', head], { env });
-    else await git(archiveDir, ['read-tree', '--empty'], { env });
-    await git(archiveDir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
-    const tree = (await git(archiveDir, ['write-tree'], { env })).trim();
-    commit = (
-      await git(archiveDir, ['commit-tree', tree, ...(head ? ['-p', head] : [])], { input: message, env: commitDateEnv(version.capturedAt) })
-    ).trim();
-  } finally {
-    await rm(index, { force: true });
+  private constructor(state: {
+    archiveDir: string;
+    objects: ObjectWriter;
+    tree: MutableTree;
+    head: string | undefined;
+    evidenceTip: string | undefined;
+    release: () => Promise<void>;
+    identity: Identity;
+    repaired: string[];
+  }) {
+    this.archiveDir = state.archiveDir;
+    this.objects = state.objects;
+    this.tree = state.tree;
+    this.head = state.head;
+    this.evidenceTip = state.evidenceTip;
+    this.release = state.release;
+    this.identity = state.identity;
+    this.repaired = state.repaired;
   }
-  try {
-    await git(archiveDir, ['update-ref', '-m', `record ${archiveDocument}`, 'HEAD', commit, head ?? '0'.repeat(40)]);
-  } catch (error) {
-    throw new RecordError(`could not publish the version of ${archiveDocument}: the branch moved under us`, { cause: error });
+
+  static async open(archiveDir: string): Promise<ArchiveWriter> {
+    const dir = path.resolve(archiveDir);
+    const format = (await git(dir, ['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim();
+    if (format !== 'sha1') throw new RecordError(`${dir}: archives must use SHA-1 object ids (found ${format})`);
+    const release = await lockArchive(dir);
+    try {
+      const repaired = await repairWorkingTree(dir);
+      const head = await resolveRef(dir, 'HEAD');
+      return new ArchiveWriter({
+        archiveDir: dir,
+        objects: new ObjectWriter(await gitDir(dir)),
+        tree: await MutableTree.load(dir, head),
+        head,
+        evidenceTip: await resolveRef(dir, EVIDENCE_BRANCH),
+        release,
+        identity: identityFromEnv(),
+        repaired,
+      });
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
-  await writeWorkingFile(archiveDir, file, content);
-  return { status: 'recorded', commit, change, summary, evidence };
+
+  /** The latest version of a document as of this writer's view of HEAD. */
+  async latest(platform: string, document: string): Promise<VersionFile | undefined> {
+    const key = `${platform}/${document}`;
+    if (!this.latestCache.has(key)) {
+      this.latestCache.set(key, this.head ? await readLatestVersion(this.archiveDir, platform, document) : undefined);
+    }
+    return this.latestCache.get(key);
+  }
+
+  async record(input: VersionToRecord): Promise<RecordResult> {
+    // One spelling of the capture time everywhere (front matter, trailer, commit date): whole seconds, UTC.
+    const version = { ...input, capturedAt: new Date(input.capturedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    const file = archivePath(version.platform, version.document);
+    const archiveDocument = `${version.platform}/${version.document}`;
+    const previous = await this.latest(version.platform, version.document);
+    if (previous && previous.body === version.markdown) return { status: 'unchanged' };
+    const textChange = classifyTextChange(previous?.body, version.markdown);
+    const change: ChangeKind = version.change ?? (textChange === 'none' ? 'technical' : textChange);
+    const summary =
+      change === 'technical'
+        ? 're-extracted from the recorded capture (no change in the document)'
+        : summarizeChange(previous?.body, version.markdown, textChange);
+
+    const evidence = await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, version.capturedAt, version.evidence);
+    const fileVersion = { platform: version.platform, document: version.document, title: version.title, sourceUrls: version.sourceUrls, capturedAt: version.capturedAt, body: version.markdown };
+    const content = formatVersionFile(fileVersion);
+    const message = formatCommitMessage({
+      heading: version.heading,
+      summary,
+      platform: version.platform,
+      document: version.document,
+      sourceUrls: version.sourceUrls,
+      capturedAt: version.capturedAt,
+      contentSha256: sha256(version.markdown),
+      captureSha256: evidence.captureSha256,
+      evidence: evidenceRef(evidence.commit),
+      change,
+      archiver: `${ARCHIVER_NAME}@${ARCHIVER_VERSION}`,
+    });
+    this.tree.setFile(file, await this.objects.write('blob', content));
+    const treeSha = await this.tree.write(this.objects);
+    const commit = await this.objects.write('commit', commitContent(treeSha, this.head ? [this.head] : [], this.identity, this.identity, version.capturedAt, message));
+    const zero = '0'.repeat(40);
+    try {
+      await git(this.archiveDir, ['update-ref', '--stdin'], {
+        input: [
+          'start',
+          `update ${EVIDENCE_BRANCH} ${evidence.commit} ${this.evidenceTip ?? zero}`,
+          `update HEAD ${commit} ${this.head ?? zero}`,
+          'prepare',
+          'commit',
+          '',
+        ].join('\n'),
+      });
+    } catch (error) {
+      throw new RecordError(`could not publish the version of ${archiveDocument}: a branch moved under us`, { cause: error });
+    }
+    this.head = commit;
+    this.evidenceTip = evidence.commit;
+    this.latestCache.set(archiveDocument, { ...fileVersion, contentSha256: sha256(version.markdown) });
+    await writeWorkingFile(this.archiveDir, file, content);
+    this.written.add(file);
+    return { status: 'recorded', commit, change, summary, evidence: evidenceRef(evidence.commit) };
+  }
+
+  /** Refreshes the index for the files written and releases the lock. */
+  async close(): Promise<void> {
+    try {
+      if (this.written.size > 0) await git(this.archiveDir, ['update-index', '--add', '--', ...this.written]);
+    } finally {
+      await this.release();
+    }
+  }
 }
 
 /** Writes a file so that readers see the old or the new content, never a part. */
@@ -126,12 +208,10 @@ async function writeWorkingFile(archiveDir: string, file: string, content: strin
   const handle = await open(temporary, 'w');
   try {
     await handle.writeFile(content);
-    await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temporary, target);
-  await git(archiveDir, ['update-index', '--add', '--', file]);
 }
 
 /**
@@ -155,8 +235,4 @@ export async function repairWorkingTree(archiveDir: string): Promise<string[]> {
     repaired.push(...stale);
   }
   return repaired;
-}
-
-export async function isDirectory(dir: string): Promise<boolean> {
-  return stat(dir).then((s) => s.isDirectory(), () => false);
 }

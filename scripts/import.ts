@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { importHistory } from '../src/archive/import/index.ts';
+import { initArchive } from '../src/archive/record/index.ts';
+import { list, parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
+
+const usage = `npm run import -- <folder> [--archive <dir>] [--platform <slug>]... [--init]
+
+Builds archive history from an existing one laid out as <platform>/<document>/<timestamp>.md
+(timestamps like 2024-05-01T12-00-00Z.md), one commit per version at its original date, through
+the same normalize → guard → record path as a capture.
+  --archive <dir>   archive repository (default: this repository)
+  --init            create the archive repository if it does not exist
+  --platform, -p    only these platforms`;
+
+const { values, positionals } = parseCli(usage, { archive: { type: 'string' }, init: { type: 'boolean' }, platform: { type: 'string', short: 'p', multiple: true } }, true);
+if (positionals.length !== 1) {
+  console.error(usage);
+  process.exit(2);
+}
+const archiveDir = path.resolve(values.archive ?? REPOSITORY_ROOT);
+if (values.init) await initArchive(archiveDir);
+const started = Date.now();
+try {
+  const report = await importHistory({
+    archiveDir,
+    folder: positionals[0]!,
+    platforms: list(values.platform),
+    onProgress: (done, total, item, outcome) => {
+      if (done % 100 === 0 || done === total || outcome.status === 'refused') {
+        const note = outcome.status === 'refused' ? ` refused ${path.relative(positionals[0]!, item.file)} (${outcome.reason})` : '';
+        console.log(`[${done}/${total}] ${item.date}${note}`);
+      }
+    },
+  });
+  const r = report.recorded;
+  console.log(`\nImported ${report.files} files of ${report.documents} documents in ${((Date.now() - started) / 1000).toFixed(1)} s into ${archiveDir}`);
+  console.log(`  versions recorded: ${r.initial + r.substantive + r.editorial} (initial ${r.initial}, substantive ${r.substantive}, editorial ${r.editorial})`);
+  console.log(`  identical after normalization (skipped): ${report.unchanged}`);
+  console.log(`  refused by the guard: ${report.refused.length}`);
+  process.exitCode = 0;
+} catch (error) {
+  console.error(`${(error as Error).name}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

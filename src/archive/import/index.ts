@@ -1,0 +1,154 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { normalizeMarkdown } from '../normalize/index.ts';
+import { guardVersion, type GuardReason } from '../guard/index.ts';
+import { ArchiveWriter } from '../record/index.ts';
+import { DOCUMENT_TYPES, SLUG, loadSources, type PlatformSource } from '../sources/index.ts';
+import type { ChangeKind } from '../../history/commit-format.ts';
+
+/**
+ * Imports an existing history laid out as `<platform>/<document>/<timestamp>.md` (timestamps
+ * `YYYY-MM-DDTHH-MM-SSZ`, optionally `-2`, `-3`… for versions within the same second) through
+ * the same normalize → guard → record path as a capture, one commit per version at its
+ * original date, all documents interleaved in date order.
+ */
+export interface ImportedFile {
+  platform: string;
+  document: string;
+  file: string;
+  date: string;
+  /** Position among same-second versions of one document. */
+  sequence: number;
+}
+
+export interface ImportOptions {
+  archiveDir: string;
+  folder: string;
+  platforms?: string[];
+  onProgress?: (done: number, total: number, item: ImportedFile, outcome: ImportOutcome) => void;
+}
+
+export type ImportOutcome =
+  | { status: 'recorded'; change: ChangeKind }
+  | { status: 'unchanged' }
+  | { status: 'refused'; reason: GuardReason; detail: string };
+
+export interface ImportReport {
+  files: number;
+  documents: number;
+  recorded: Record<ChangeKind, number>;
+  unchanged: number;
+  refused: Array<{ file: string; reason: GuardReason; detail: string }>;
+}
+
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+}
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z(?:-(\d+))?\.md$/;
+
+export async function listHistory(folder: string, platforms: string[] = []): Promise<ImportedFile[]> {
+  const files: ImportedFile[] = [];
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error) => {
+    throw new ImportError(`cannot read the import folder ${folder}: ${(error as Error).message}`, { cause: error });
+  });
+  for (const platformEntry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const platform = platformEntry.name;
+    if (platforms.length > 0 && !platforms.includes(platform)) continue;
+    if (!SLUG.test(platform)) throw new ImportError(`${path.join(folder, platform)}: "${platform}" is not a platform slug (a-z, 0-9, hyphens)`);
+    const documents = (await readdir(path.join(folder, platform), { withFileTypes: true })).filter((e) => e.isDirectory());
+    for (const documentEntry of documents) {
+      const document = documentEntry.name;
+      if (!SLUG.test(document)) throw new ImportError(`${path.join(folder, platform, document)}: "${document}" is not a document slug`);
+      for (const name of await readdir(path.join(folder, platform, document))) {
+        if (!name.endsWith('.md')) continue;
+        const match = TIMESTAMP.exec(name);
+        if (!match) throw new ImportError(`${path.join(folder, platform, document, name)}: file name is not a timestamp like 2024-05-01T12-00-00Z.md`);
+        files.push({
+          platform,
+          document,
+          file: path.join(folder, platform, document, name),
+          date: `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`,
+          sequence: Number(match[5] ?? 1),
+        });
+      }
+    }
+  }
+  // Chronological across documents, so the archive's history reads like it was captured live.
+  return files.sort((a, b) => a.date.localeCompare(b.date) || a.platform.localeCompare(b.platform) || a.document.localeCompare(b.document) || a.sequence - b.sequence);
+}
+
+function titleCase(slug: string): string {
+  return slug.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+}
+
+/** Names and URLs: from the archive's own declarations when it has them, else from the folder. */
+async function describe(folder: string, platform: string, document: string, declared: Map<string, PlatformSource>) {
+  const source = declared.get(platform);
+  const documentName = DOCUMENT_TYPES[document as keyof typeof DOCUMENT_TYPES] ?? titleCase(document);
+  if (source) {
+    const entry = source.documents[document as keyof typeof DOCUMENT_TYPES];
+    return { platformName: source.name, documentName, title: entry?.title ?? documentName, urls: entry?.url ?? [`urn:import:${platform}/${document}`] };
+  }
+  // A `declaration.json` beside the history (Open Terms Archive's layout) may name the service.
+  const declaration = await readFile(path.join(folder, platform, 'declaration.json'), 'utf8').then(JSON.parse, () => undefined) as
+    | { name?: string; terms?: Record<string, { fetch?: string; combine?: Array<{ fetch?: string }> }> }
+    | undefined;
+  const terms = Object.entries(declaration?.terms ?? {}).find(([type]) => type.toLowerCase().replace(/[^a-z0-9]+/g, '-') === document)?.[1];
+  const urls = terms?.fetch ? [terms.fetch] : (terms?.combine?.map((page) => page.fetch).filter((u): u is string => Boolean(u)) ?? []);
+  return {
+    platformName: declaration?.name ?? titleCase(platform),
+    documentName,
+    title: documentName,
+    urls: urls.length > 0 ? urls : [`urn:import:${platform}/${document}`],
+  };
+}
+
+export async function importHistory(options: ImportOptions): Promise<ImportReport> {
+  const archiveDir = path.resolve(options.archiveDir);
+  const files = await listHistory(path.resolve(options.folder), options.platforms);
+  const declaredDir = path.join(archiveDir, 'content', 'platforms');
+  const declared = await loadSources(declaredDir).then((loaded) => loaded.platforms, () => new Map<string, PlatformSource>());
+  const writer = await ArchiveWriter.open(archiveDir);
+  const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, refused: [] };
+  try {
+    const descriptions = new Map<string, Awaited<ReturnType<typeof describe>>>();
+    let done = 0;
+    for (const item of files) {
+      const key = `${item.platform}/${item.document}`;
+      let info = descriptions.get(key);
+      if (!info) {
+        info = await describe(path.resolve(options.folder), item.platform, item.document, declared);
+        descriptions.set(key, info);
+      }
+      const bytes = await readFile(item.file);
+      const markdown = normalizeMarkdown(bytes.toString('utf8'));
+      const verdict = guardVersion({ markdown });
+      let outcome: ImportOutcome;
+      if (!verdict.accepted) {
+        outcome = { status: 'refused', reason: verdict.reason, detail: verdict.detail };
+        report.refused.push({ file: item.file, reason: verdict.reason, detail: verdict.detail });
+      } else {
+        const result = await writer.record({
+          platform: item.platform,
+          document: item.document,
+          heading: `${info.platformName} ${info.documentName}`,
+          title: info.title,
+          sourceUrls: info.urls,
+          capturedAt: item.date,
+          markdown,
+          // The imported file is the only raw material there is: it is the evidence.
+          evidence: [{ url: path.relative(path.resolve(options.folder), item.file), mediaType: 'text/markdown', fetchedAt: item.date, bytes }],
+        });
+        if (result.status === 'recorded') report.recorded[result.change]++;
+        else report.unchanged++;
+        outcome = result.status === 'recorded' ? { status: 'recorded', change: result.change } : { status: 'unchanged' };
+      }
+      options.onProgress?.(++done, files.length, item, outcome);
+    }
+    report.documents = descriptions.size;
+    return report;
+  } finally {
+    await writer.close();
+  }
+}
