@@ -206,9 +206,11 @@ function requestOnce(declared: string, target: string, options: FetchOptions, va
         decoded.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
+            // Reject before destroying: destroy() emits 'aborted' synchronously, which would
+            // otherwise settle the promise first as a network failure.
+            reject(new FetchError(declared, 'too-large', `body exceeds the ${maxBytes}-byte cap`));
             response.destroy();
             decoded.destroy();
-            reject(new FetchError(declared, 'too-large', `body exceeds the ${maxBytes}-byte cap`));
             return;
           }
           chunks.push(chunk);

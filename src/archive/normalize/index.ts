@@ -82,12 +82,18 @@ function foldPhrasing(parent: Parent): void {
   }
   for (const child of merged) if (child.type === 'text') child.value = child.value.replace(SPACES, ' ');
   if (isBlockWithPhrasing(parent)) {
-    const first = merged[0];
-    const last = merged.at(-1);
-    if (first?.type === 'text') first.value = first.value.trimStart();
-    if (last?.type === 'text') last.value = last.value.trimEnd();
-    // A trailing hard break ends nothing; Markdown cannot even express it.
-    while (merged.at(-1)?.type === 'break') merged.pop();
+    // Trim the block's edges until stable: removing a trailing hard break can expose spaces,
+    // and trimming spaces can expose a hard break. Markdown cannot express either at an edge.
+    for (let changed = true; changed; ) {
+      changed = false;
+      const first = merged[0];
+      const last = merged.at(-1);
+      if (first?.type === 'text' && first.value !== first.value.trimStart()) (first.value = first.value.trimStart()), (changed = true);
+      if (last?.type === 'text' && last.value !== last.value.trimEnd()) (last.value = last.value.trimEnd()), (changed = true);
+      if (merged[0]?.type === 'break' || (merged[0]?.type === 'text' && (merged[0] as Text).value === '')) merged.shift(), (changed = true);
+      const end = merged.at(-1);
+      if (end?.type === 'break' || (end?.type === 'text' && end.value === '')) merged.pop(), (changed = true);
+    }
   }
   parent.children = merged as Parent['children'];
 }

@@ -21,13 +21,14 @@ const ABBREVIATIONS = new Set([
 const BOUNDARY = /([.!?…]+["'”’»)\]]*)(\s+)(?=[\p{Lu}\p{Lt}\p{N}"'“‘«(\[¿¡])/gu;
 
 function endsWithAbbreviation(before: string): boolean {
-  // "2." or "4.1." are clause numbers, not the end of a sentence.
-  if (/(?:^|[\s(\[])\d+(?:\.\d+)*\.$/.test(before)) return true;
+  // "2." or "4.1." that opens a sentence or follows a colon is a clause number ("…as follows:
+  // 1. Access"), not the end of one; "under 18." is.
+  if (/(?:^|[.!?:;]\s+)\(?\d+(?:\.\d+)*\.$/.test(before)) return true;
   const word = /(?:^|[\s(\["'“‘])([\p{L}.°º]+)\.$/u.exec(before)?.[1];
   if (!word) return false;
   const lower = word.toLowerCase();
-  // Single letters are initials ("J. Smith", "Section A. Definitions" is rarer than initials).
-  if (/^\p{L}$/u.test(word)) return true;
+  // Single capitals are initials ("J. Smith"); "item a." ends a sentence.
+  if (/^\p{Lu}$/u.test(word)) return true;
   return ABBREVIATIONS.has(lower);
 }
 

@@ -22,7 +22,8 @@ export interface LoadedSources {
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-    return `${where}: ${issue.message}`;
+    const hint = where === 'documents' && /unrecognized key/i.test(issue.message) ? ` (document types are: ${Object.keys(DOCUMENT_TYPES).join(', ')})` : '';
+    return `${where}: ${issue.message}${hint}`;
   });
 }
 
