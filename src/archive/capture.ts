@@ -156,7 +156,12 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
       const outcome = results.get(source)!.outcome;
       return outcome.status === 'failed' && outcome.transient;
     });
-    await Promise.all(retry.map(async (source) => options.onProgress?.(await runOne(source, 2), ++done, total)));
+    await Promise.all(
+      retry.map(async (source) => {
+        const result = await runOne(source, 2);
+        options.onProgress?.(result, ++done, total);
+      }),
+    );
     if (!options.dryRun) await validators.save();
     return { results: sources.map((source) => results.get(source)!), repaired };
   } finally {

@@ -79,7 +79,8 @@ export interface FidelityReport {
   corpus: string;
   triples: number;
   converters: ConverterReport[];
-  timing?: Timing;
+  /** The default converter first. */
+  timing?: Timing[];
 }
 
 const cssSelector = z.string().trim().min(1);
@@ -354,9 +355,9 @@ export function formatReport(report: FidelityReport): string {
     for (const r of c.worst) out.push(`  ${r.name.padEnd(56)}${DIMENSIONS.map((d) => format(r.scores[d]).padStart(9)).join('')}`);
     for (const e of c.errors) out.push(`  error: ${e.name}: ${e.error}`);
   }
-  if (report.timing) {
-    const t = report.timing;
-    out.push('', `Extract + normalize per page (${t.converter}, ${t.pages} pages, after a warm-up pass): median ${t.medianMs.toFixed(1)} ms, p90 ${t.p90Ms.toFixed(1)} ms`);
+  if (report.timing?.length) {
+    out.push('', `Extract + normalize per page (${report.timing[0]!.pages} pages, after a warm-up pass):`);
+    for (const t of report.timing) out.push(`  ${t.converter.padEnd(10)} median ${t.medianMs.toFixed(1)} ms, p90 ${t.p90Ms.toFixed(1)} ms`);
   }
   return out.join('\n');
 }

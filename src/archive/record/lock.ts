@@ -37,7 +37,7 @@ export async function lockArchive(archiveDir: string): Promise<() => Promise<voi
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (pid > 0 && isAlive(pid)) {
         throw new ArchiveLockedError(`${archiveDir} is being written by another run (pid ${pid}, lock ${file})`);
       }
       await rm(file, { force: true });

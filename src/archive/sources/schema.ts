@@ -46,16 +46,7 @@ export type FilterName = (typeof FILTER_NAMES)[number];
 /** Platform and document slugs: lower-case letters, digits and single hyphens. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const httpUrl = z
-  .string({ error: 'must be a URL string' })
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, { error: 'must be an absolute http(s) URL' });
+const httpUrl = z.url({ protocol: /^https?$/, hostname: /./, error: 'must be an absolute http(s) URL' });
 
 const cssSelector = z.string().trim().min(1, { error: 'must be a non-empty CSS selector' });
 
@@ -84,17 +75,17 @@ const selectorList = z.union([selector, z.array(selector)]).transform((s) => (Ar
 export const documentSourceSchema = z
   .object({
     /** Title shown on the site; defaults to the document type's name. */
-    title: z.string().trim().min(1).optional(),
+    title: z.string().trim().min(1).optional().describe('Title shown on the site; defaults to the name of the document type.'),
     /** Where the document lives. Several URLs are fetched in order and combined into one version. */
-    url: z.union([httpUrl, z.array(httpUrl).min(1)]).transform((u) => (Array.isArray(u) ? u : [u])),
+    url: z.union([httpUrl, z.array(httpUrl).min(1)]).transform((u) => (Array.isArray(u) ? u : [u])).describe('Where the document lives; several URLs are fetched in order and combined into one version.'),
     /** What part of the page is the document (CSS selectors or ranges). Defaults to `main`, then `body`. */
-    select: selectorList.optional(),
+    select: selectorList.optional().describe('CSS selectors (or {startBefore|startAfter, endBefore|endAfter} ranges) of the document inside the page; default: main, then body.'),
     /** Parts inside the selection that are not the document: navigation, banners, dates. */
-    remove: selectorList.default([]),
+    remove: selectorList.default([]).describe('CSS selectors or ranges inside the selection that are not the document: navigation, banners, dates.'),
     /** Named built-in filters (see FILTER_NAMES). */
-    filters: z.array(z.enum(FILTER_NAMES)).default([]),
+    filters: z.array(z.enum(FILTER_NAMES)).default([]).describe('Named built-in filters: strip-link-queries, unwrap-links, remove-images, remove-date-lines, decode-cloudflare-emails.'),
     /** The page only shows its text after running scripts: render it in Chromium. */
-    browser: z.boolean().default(false),
+    browser: z.boolean().default(false).describe('The page only shows its text after running scripts: render it in Chromium.'),
     /** BCP 47 language of the document; defaults to the platform's. */
     language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: 'must be a BCP 47 tag like "en" or "pt-BR"' }).optional(),
   })
@@ -103,21 +94,22 @@ export const documentSourceSchema = z
 export const platformSourceSchema = z
   .object({
     /** Display name of the platform, used in commit subjects ("Claude Privacy Policy: …"). */
-    name: z.string().trim().min(1),
+    name: z.string().trim().min(1).describe('Display name of the platform, used in commit subjects.'),
     /** Home page of the platform. */
-    website: httpUrl,
+    website: httpUrl.describe('Home page of the platform.'),
     /** Company that operates the platform. */
-    owner: z.string().trim().min(1),
+    owner: z.string().trim().min(1).describe('Company that operates the platform.'),
     /** ISO 3166-1 alpha-2 country of the operator's headquarters, optionally with a subdivision (`US-CA`). */
-    jurisdiction: z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/, { error: 'must be an ISO 3166 code like "US" or "US-CA"' }),
+    jurisdiction: z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/, { error: 'must be an ISO 3166 code like "US" or "US-CA"' }).describe('ISO 3166 code of the headquarters of the operator, e.g. US-CA, IE, FR.'),
     /** What sort of service it is. */
-    kind: z.enum(PLATFORM_KINDS),
+    kind: z.enum(PLATFORM_KINDS).describe('What sort of service it is.'),
     /** Default language of its documents. */
-    language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/).default('en'),
+    language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/).default('en').describe('Default BCP 47 language of its documents.'),
     /** One entry per tracked document, keyed by document type. */
     documents: z
       .partialRecord(z.enum(documentTypeNames), documentSourceSchema)
-      .refine((d) => Object.keys(d).length > 0, { error: 'declare at least one document' }),
+      .refine((d) => Object.keys(d).length > 0, { error: 'declare at least one document' })
+      .describe('One entry per tracked document, keyed by document type.'),
   })
   .strict();
 
