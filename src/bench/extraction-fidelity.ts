@@ -7,7 +7,8 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import type { Nodes, Root } from 'mdast';
 import { z } from 'zod';
-import { extractPage, unifiedConverter, type Converter, type ExtractRules } from '../archive/extract/index.ts';
+import { extractPage, type Converter, type ExtractRules } from '../archive/extract/index.ts';
+import { unifiedConverter } from '../archive/extract/converters/unified.ts';
 import { turndownConverter } from '../archive/extract/converters/turndown.ts';
 import { normalizeMarkdown } from '../archive/normalize/index.ts';
 
@@ -19,8 +20,8 @@ import { normalizeMarkdown } from '../archive/normalize/index.ts';
  */
 
 /** The converters compared; the first is the pipeline's default. */
-export const CONVERTERS: Readonly<Record<string, Converter>> = { unified: unifiedConverter, turndown: turndownConverter };
-export const DEFAULT_CONVERTER = 'unified';
+export const CONVERTERS: Readonly<Record<string, Converter>> = { turndown: turndownConverter, unified: unifiedConverter };
+export const DEFAULT_CONVERTER = 'turndown';
 
 /** One capture of the corpus with what OTA extracted from it. */
 export interface Triple {
@@ -93,7 +94,7 @@ const selectorList = z
   .union([cssSelector, rangeSelector, z.array(z.union([cssSelector, rangeSelector]))])
   .transform((s) => (Array.isArray(s) ? s : [s]));
 /** The part of an OTA declaration we use; its `filter` functions are OTA code and are ignored. */
-const declarationSchema = z.object({ fetch: z.string().url(), select: selectorList, remove: selectorList.optional() });
+const declarationSchema = z.object({ fetch: z.url(), select: selectorList, remove: selectorList.optional() });
 
 /** Reads every `<triple>/{page.html,declaration.json,expected.md}` of the corpus, sorted by name. */
 export async function loadCorpus(dir: string): Promise<Triple[]> {
@@ -121,6 +122,7 @@ export function extractTriple(triple: Triple, converter: Converter): string {
   return normalizeMarkdown(extractPage({ url: triple.url, html: triple.html }, triple.rules, converter));
 }
 
+/** Scores every triple with every converter; a triple whose extraction throws scores 0 everywhere. */
 export function measureFidelity(corpus: string, triples: readonly Triple[], converters: Readonly<Record<string, Converter>>): FidelityReport {
   const expectedFeatures = new Map(triples.map((triple) => [triple.name, featuresOf(triple.expected)]));
   const reports = Object.entries(converters).map(([name, converter]) =>

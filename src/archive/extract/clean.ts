@@ -6,12 +6,14 @@ import { cleanLink } from './links.ts';
 /** Elements that never hold document text. */
 const NON_TEXTUAL = [
   'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'video',
-  'audio', 'map', 'link', 'meta', 'head', 'button', 'input', 'select', 'textarea', 'dialog',
+  'audio', 'map', 'link', 'meta', 'head', 'input', 'select', 'textarea', 'option',
 ].join(',');
 
-const HIDDEN = [
-  '[hidden]', '[aria-hidden="true"]', '[type="hidden"]',
-].join(',');
+/** Hidden by the page itself: never shown to a reader. */
+const HIDDEN = ['[hidden]', '[type="hidden"]'].join(',');
+
+/** Elements that hold the text of a document rather than decoration. */
+const BLOCK_TEXT = 'p, li, h1, h2, h3, h4, h5, h6, table, dl, blockquote';
 
 const INVISIBLE_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important)?\s*(?:;|$)/i;
 
@@ -19,6 +21,15 @@ const INVISIBLE_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden
 export function dropNonContent($: CheerioAPI): void {
   $(NON_TEXTUAL).remove();
   $(HIDDEN).remove();
+  // aria-hidden hides icons and decoration from screen readers, but accordions also mark their
+  // collapsed panels with it: a panel of paragraphs is part of the document.
+  $('[aria-hidden="true"]').each((_, element) => {
+    if ($(element).find(BLOCK_TEXT).length === 0) $(element).remove();
+  });
+  // Buttons hold accordion titles as often as "Accept all": keep their text, drop the control.
+  $('button').each((_, element) => {
+    $(element).replaceWith($(element).contents());
+  });
   $('[style]').each((_, element) => {
     if (INVISIBLE_STYLE.test($(element).attr('style') ?? '')) $(element).remove();
   });
@@ -47,7 +58,7 @@ export function rewriteLinksAndFilters($: CheerioAPI, scope: Cheerio<AnyNode>, b
     const cleaned = href && !has('unwrap-links') ? cleanLink(href, base, { stripQuery: has('strip-link-queries') }) : undefined;
     if (cleaned) {
       const attributes = Object.keys((element as Element).attribs);
-      for (const name of attributes) if (name !== 'href' && name !== 'title') anchor.removeAttr(name);
+      for (const name of attributes) if (name !== 'href') anchor.removeAttr(name);
       anchor.attr('href', cleaned);
     } else {
       anchor.replaceWith(anchor.contents());

@@ -4,7 +4,7 @@ import type { Source } from '../sources/schema.ts';
 import { ExtractError } from './errors.ts';
 import { dropNonContent, rewriteLinksAndFilters } from './clean.ts';
 import { describeSelector, isRange, nodesInRange, outermost } from './select.ts';
-import { domToHast, hastToMdast, mdastToMarkdown } from './to-markdown.ts';
+import { turndownConverter } from './converters/turndown.ts';
 
 export { ExtractError, type ExtractFailure } from './errors.ts';
 export { cleanLink, isTrackingParameter } from './links.ts';
@@ -32,14 +32,12 @@ export function extractContent(pages: readonly Page[], rules: ExtractRules): str
 }
 
 /**
- * Turns the cleaned, selected nodes of a page into Markdown. The default goes DOM → hast →
- * mdast (the unified ecosystem); others exist only for the converter comparison benchmark.
+ * Turns the cleaned, selected nodes of a page into Markdown. The default is turndown with our
+ * table rules, chosen by measured fidelity on real captures (docs/decisions/0003).
  */
 export type Converter = (nodes: AnyNode[], $: cheerio.CheerioAPI) => string;
 
-export const unifiedConverter: Converter = (nodes) => mdastToMarkdown(hastToMdast(domToHast(nodes)));
-
-export function extractPage(page: Page, rules: ExtractRules, convert: Converter = unifiedConverter): string {
+export function extractPage(page: Page, rules: ExtractRules, convert: Converter = turndownConverter): string {
   // htmlparser2 rather than parse5: several times faster on multi-megabyte pages, and legal
   // pages are ordinary enough that its leniency does not change the text.
   const $ = cheerio.load(page.html, { xml: { xmlMode: false, decodeEntities: true } });
@@ -85,7 +83,9 @@ function select($: cheerio.CheerioAPI, root: ParentNode, rules: ExtractRules, ur
       }
       matched.push(...found.nodes);
     } else {
-      const found = $(checked(selector, url, $)).get();
+      let found = $(checked(selector, url, $)).get();
+      // A capture that is an HTML fragment has no <html> or <body>; they mean the whole page.
+      if (found.length === 0 && /^\s*(?:html|body)\s*$/i.test(selector)) found = root.children;
       if (found.length === 0) throw new ExtractError(url, 'no-match', `select ${describeSelector(selector)} matched nothing`);
       matched.push(...found);
     }

@@ -18,6 +18,10 @@ export function isTrackingParameter(name: string): boolean {
  * links that must not survive into the archive (javascript:, data:, unparseable).
  */
 export function cleanLink(href: string, base: string, { stripQuery = false } = {}): string | undefined {
+  const trimmed = href.trim();
+  // Same-page anchors stay relative: the page's URL may change without the anchor changing.
+  if (trimmed === '#' || trimmed === '') return undefined;
+  if (trimmed.startsWith('#')) return trimmed;
   let url: URL;
   try {
     url = new URL(href.trim(), base);

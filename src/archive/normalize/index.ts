@@ -61,6 +61,8 @@ function canonicalize(node: Nodes): void {
   if (!('children' in node)) return;
   const parent = node as Parent;
   for (const child of parent.children) canonicalize(child as Nodes);
+  // Empty nodes go first, so that the text on both sides of one is merged and folded.
+  parent.children = parent.children.filter((child) => !isEmpty(child as Nodes));
   foldPhrasing(parent);
   parent.children = parent.children.filter((child) => !isEmpty(child as Nodes));
   if (node.type === 'list') {

@@ -4,6 +4,13 @@ import { toMdast } from 'hast-util-to-mdast';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import type { Root as MdastRoot } from 'mdast';
+import type { Converter } from '../index.ts';
+
+/**
+ * The converter we measured against turndown (docs/decisions/0003): parsed DOM → hast → mdast →
+ * Markdown without a second parse. Kept for the comparison benchmark only.
+ */
+export const unifiedConverter: Converter = (nodes) => mdastToMarkdown(hastToMdast(domToHast(nodes)));
 
 /**
  * Converts parsed DOM nodes straight into a hast tree. The page was already parsed once for
