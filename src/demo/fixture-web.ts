@@ -60,7 +60,12 @@ export interface FixtureServer {
 }
 
 /** Serves the fixture web; `clock` says which day it is. */
-export async function startFixtureServer(web: FixtureWeb, clock: () => Date): Promise<FixtureServer> {
+export async function startFixtureServer(
+  web: FixtureWeb,
+  clock: () => Date,
+  /** Maps a requested host to a fixture host (the capture benchmark serves many copies of each platform). */
+  aliasHost: (host: string) => string = (host) => host,
+): Promise<FixtureServer> {
   const layouts = new Map<string, string>();
   const layoutOf = async (platform: string) => {
     let layout = layouts.get(platform);
@@ -74,7 +79,7 @@ export async function startFixtureServer(web: FixtureWeb, clock: () => Date): Pr
   const server = http.createServer(async (request, response) => {
     state.requests++;
     try {
-      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+      const url = new URL(request.url ?? '/', `http://${aliasHost(request.headers.host ?? 'localhost')}`);
       const route = web.routes.get(url.host + url.pathname);
       const today = clock().toISOString().slice(0, 10);
       const date = route?.dates.filter((d) => d <= today).at(-1);

@@ -33,7 +33,7 @@ describe('import', () => {
     cleanups.push(archive.cleanup);
     const report = await importHistory({ archiveDir: archive.dir, folder });
     expect(report).toMatchObject({ files: 6, documents: 2, recorded: { initial: 2, substantive: 1, editorial: 1 }, unchanged: 1 });
-    expect(report.refused.map((r) => r.reason)).toEqual(['too-short']);
+    expect(report.refused.map((r) => r.reason)).toEqual(['placeholder']);
     const history = (await readHistory(archive.dir)).map((c) => `${c.date} ${c.version!.document} ${c.version!.change}`);
     expect(history).toEqual([
       '2020-01-01T10:00:00Z terms-of-service initial',
