@@ -36,6 +36,7 @@ try {
   console.log(`\nImported ${report.files} files of ${report.documents} documents in ${((Date.now() - started) / 1000).toFixed(1)} s into ${archiveDir}`);
   console.log(`  versions recorded: ${r.initial + r.substantive + r.editorial} (initial ${r.initial}, substantive ${r.substantive}, editorial ${r.editorial})`);
   console.log(`  identical after normalization (skipped): ${report.unchanged}`);
+  console.log(`  already in the archive (skipped): ${report.alreadyImported}`);
   console.log(`  refused by the guard: ${report.refused.length}`);
   process.exitCode = 0;
 } catch (error) {

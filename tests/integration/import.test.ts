@@ -49,6 +49,8 @@ describe('import', () => {
     // Importing again adds nothing.
     const again = await importHistory({ archiveDir: archive.dir, folder });
     expect(again.recorded).toEqual({ initial: 0, substantive: 0, editorial: 0, technical: 0 });
+    expect(again.alreadyImported).toBe(4);
+    expect(again.refused).toHaveLength(1); // the placeholder, newer than anything recorded, is refused again
   });
 
   it('names the file when the layout is wrong', async () => {

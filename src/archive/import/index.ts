@@ -31,6 +31,7 @@ export interface ImportOptions {
 export type ImportOutcome =
   | { status: 'recorded'; change: ChangeKind }
   | { status: 'unchanged' }
+  | { status: 'already-imported' }
   | { status: 'refused'; reason: GuardReason; detail: string };
 
 export interface ImportReport {
@@ -38,6 +39,8 @@ export interface ImportReport {
   documents: number;
   recorded: Record<ChangeKind, number>;
   unchanged: number;
+  /** Files dated at or before the document's latest version in the archive: an import resumes. */
+  alreadyImported: number;
   refused: Array<{ file: string; reason: GuardReason; detail: string }>;
 }
 
@@ -110,9 +113,11 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
   const declaredDir = path.join(archiveDir, 'content', 'platforms');
   const declared = await loadSources(declaredDir).then((loaded) => loaded.platforms, () => new Map<string, PlatformSource>());
   const writer = await ArchiveWriter.open(archiveDir);
-  const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, refused: [] };
+  const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, alreadyImported: 0, refused: [] };
   try {
     const descriptions = new Map<string, Awaited<ReturnType<typeof describe>>>();
+    // Latest capture time of each document before this import: what is older is already there.
+    const startedAt = new Map<string, string | undefined>();
     let done = 0;
     for (const item of files) {
       const key = `${item.platform}/${item.document}`;
@@ -120,6 +125,13 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       if (!info) {
         info = await describe(path.resolve(options.folder), item.platform, item.document, declared);
         descriptions.set(key, info);
+      }
+      if (!startedAt.has(key)) startedAt.set(key, (await writer.latest(item.platform, item.document))?.capturedAt);
+      const before = startedAt.get(key);
+      if (before && Date.parse(before) >= Date.parse(item.date)) {
+        report.alreadyImported++;
+        options.onProgress?.(++done, files.length, item, { status: 'already-imported' });
+        continue;
       }
       const bytes = await readFile(item.file);
       const markdown = normalizeMarkdown(bytes.toString('utf8'));

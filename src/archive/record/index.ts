@@ -16,6 +16,16 @@ export { RecordError, ArchiveLockedError } from './errors.ts';
 export { lockArchive, gitDir } from './lock.ts';
 export { EVIDENCE_BRANCH, type EvidenceItem } from './evidence.ts';
 
+/** Orphan branch holding run state: failures.json, held.json, verified.json. */
+export const STATE_BRANCH = 'refs/heads/ledger';
+
+/** A file of the state branch, or undefined when it does not exist yet. */
+export async function readState(archiveDir: string, name: string): Promise<string | undefined> {
+  if (!(await resolveRef(archiveDir, STATE_BRANCH))) return undefined;
+  const out = await git(archiveDir, ['cat-file', '-p', `${STATE_BRANCH}:${name}`]).catch(() => undefined);
+  return out;
+}
+
 export interface VersionToRecord {
   platform: string;
   document: string;
@@ -26,9 +36,16 @@ export interface VersionToRecord {
   capturedAt: string;
   /** Normalized Markdown body. */
   markdown: string;
-  evidence: EvidenceItem[];
+  /** The raw capture, written to the evidence branch with the version; or evidence already stored. */
+  evidence: EvidenceItem[] | StoredEvidence;
   /** Forces the change kind (re-extraction records `technical`). */
   change?: ChangeKind;
+}
+
+/** A capture already on the evidence branch (held for review, or re-extracted). */
+export interface StoredEvidence {
+  commit: string;
+  captureSha256: string[];
 }
 
 export type RecordResult =
@@ -148,7 +165,8 @@ export class ArchiveWriter {
         ? 're-extracted from the recorded capture (no change in the document)'
         : summarizeChange(previous?.body, version.markdown, textChange);
 
-    const evidence = await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, version.capturedAt, version.evidence);
+    const stored = Array.isArray(version.evidence) ? undefined : version.evidence;
+    const evidence = stored ?? (await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, version.capturedAt, version.evidence as EvidenceItem[]));
     const fileVersion = { platform: version.platform, document: version.document, title: version.title, sourceUrls: version.sourceUrls, capturedAt: version.capturedAt, body: version.markdown };
     const content = formatVersionFile(fileVersion);
     const message = formatCommitMessage({
@@ -167,27 +185,54 @@ export class ArchiveWriter {
     this.tree.setFile(file, await this.objects.write('blob', content));
     const treeSha = await this.tree.write(this.objects);
     const commit = await this.objects.write('commit', commitContent(treeSha, this.head ? [this.head] : [], this.identity, this.identity, version.capturedAt, message));
-    const zero = '0'.repeat(40);
-    try {
-      await git(this.archiveDir, ['update-ref', '--stdin'], {
-        input: [
-          'start',
-          `update ${EVIDENCE_BRANCH} ${evidence.commit} ${this.evidenceTip ?? zero}`,
-          `update HEAD ${commit} ${this.head ?? zero}`,
-          'prepare',
-          'commit',
-          '',
-        ].join('\n'),
-      });
-    } catch (error) {
-      throw new RecordError(`could not publish the version of ${archiveDocument}: a branch moved under us`, { cause: error });
-    }
-    this.head = commit;
-    this.evidenceTip = evidence.commit;
+    await this.publish([...(stored ? [] : [[EVIDENCE_BRANCH, evidence.commit] as const]), ['HEAD', commit] as const], archiveDocument);
     this.latestCache.set(archiveDocument, { ...fileVersion, contentSha256: sha256(version.markdown) });
     await writeWorkingFile(this.archiveDir, file, content);
     this.written.add(file);
     return { status: 'recorded', commit, change, summary, evidence: evidenceRef(evidence.commit) };
+  }
+
+  /**
+   * Stores a capture on the evidence branch without recording a version (a text held for
+   * review keeps its proof until a person or later runs confirm it).
+   */
+  async storeEvidence(archiveDocument: string, capturedAt: string, items: EvidenceItem[]): Promise<StoredEvidence> {
+    const at = new Date(capturedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const evidence = await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, at, items);
+    await this.publish([[EVIDENCE_BRANCH, evidence.commit]], archiveDocument);
+    return evidence;
+  }
+
+  /**
+   * Replaces files on the `ledger` branch (run state kept apart from the archive texts: failures,
+   * held texts, verification checkpoints). Unchanged content writes nothing.
+   */
+  async writeState(files: Record<string, string>, message: string, at: string): Promise<boolean> {
+    const parent = await resolveRef(this.archiveDir, STATE_BRANCH);
+    const tree = await MutableTree.load(this.archiveDir, parent);
+    for (const [name, content] of Object.entries(files)) tree.setFile(name, await this.objects.write('blob', content));
+    const treeSha = await tree.write(this.objects);
+    if (parent && (await git(this.archiveDir, ['rev-parse', `${parent}^{tree}`])).trim() === treeSha) return false;
+    const commit = await this.objects.write('commit', commitContent(treeSha, parent ? [parent] : [], this.identity, this.identity, at, `${message}\n`));
+    await this.publish([[STATE_BRANCH, commit]], 'run state', { [STATE_BRANCH]: parent });
+    return true;
+  }
+
+  /** Moves refs in one transaction, each checked against the value this writer last saw. */
+  private async publish(updates: ReadonlyArray<readonly [string, string]>, what: string, expected: Record<string, string | undefined> = {}): Promise<void> {
+    const zero = '0'.repeat(40);
+    const old = (ref: string) => (ref in expected ? expected[ref] : ref === 'HEAD' ? this.head : ref === EVIDENCE_BRANCH ? this.evidenceTip : undefined) ?? zero;
+    try {
+      await git(this.archiveDir, ['update-ref', '--stdin'], {
+        input: ['start', ...updates.map(([ref, value]) => `update ${ref} ${value} ${old(ref)}`), 'prepare', 'commit', ''].join('\n'),
+      });
+    } catch (error) {
+      throw new RecordError(`could not publish ${what}: a branch moved under us`, { cause: error });
+    }
+    for (const [ref, value] of updates) {
+      if (ref === 'HEAD') this.head = value;
+      if (ref === EVIDENCE_BRANCH) this.evidenceTip = value;
+    }
   }
 
   /** Refreshes the index for the files written and releases the lock. */
