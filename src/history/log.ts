@@ -1,4 +1,4 @@
-import { git } from './git.ts';
+import { git, resolveRef } from './git.ts';
 import { parseCommitMessage, type VersionCommit } from './commit-format.ts';
 
 /** One commit of the archive's history, with its version trailers when it records a version. */
@@ -17,6 +17,7 @@ export interface LoggedCommit {
  * (declarations, code) are included with `version: undefined`.
  */
 export async function readHistory(archiveDir: string, ref = 'HEAD', paths: string[] = []): Promise<LoggedCommit[]> {
+  if (!(await resolveRef(archiveDir, ref))) return [];
   const out = await git(archiveDir, [
     'log', '--reverse', '--no-renames', '--format=%x1e%H%x1f%P%x1f%ct%x1f%B%x1f', '--name-only', ref, '--', ...paths,
   ]);

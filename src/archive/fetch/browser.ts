@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import dns from 'node:dns/promises';
 import http from 'node:http';
-import { isIP } from 'node:net';
+import net, { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, errors as playwrightErrors, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { FetchError } from './errors.ts';
@@ -110,9 +110,14 @@ export class BrowserPool {
       throw new FetchError(url, reason, `refusing to render: the URL ${problem}`);
     }
     if (!this.#browser.isConnected()) throw new FetchError(url, 'browser', 'the browser is no longer running', { transient: true });
+    let proxy: GuardProxy | undefined;
     let context: BrowserContext | undefined;
     try {
+      proxy = await GuardProxy.start(options);
       context = await this.#browser.newContext({
+        // Every request of the page, redirects included, goes through the address rule there.
+        // Playwright adds Chromium's `<-loopback>` bypass rule, so loopback goes through it too.
+        proxy: { server: proxy.server },
         userAgent: options.userAgent ?? USER_AGENT,
         // Service workers fetch outside page.route; a legal page does not need one.
         serviceWorkers: 'block',
@@ -120,12 +125,13 @@ export class BrowserPool {
         locale: 'en-US',
         timezoneId: 'UTC',
       });
-      return await renderInContext(context, url, options);
+      return await renderInContext(context, proxy, url, options);
     } catch (error) {
       if (error instanceof FetchError) throw error;
       throw new FetchError(url, 'browser', `the browser failed: ${firstLine(error)}`, { cause: error, transient: true });
     } finally {
       await context?.close().catch(() => undefined);
+      await proxy?.close();
     }
   }
 
@@ -148,12 +154,12 @@ export async function renderWithBrowser(url: string, options: RenderOptions = {}
   }
 }
 
-async function renderInContext(context: BrowserContext, url: string, options: RenderOptions): Promise<Capture> {
+async function renderInContext(context: BrowserContext, proxy: GuardProxy, url: string, options: RenderOptions): Promise<Capture> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
-  const guard = new RequestGuard(options, timeoutMs);
-  await context.route('**/*', (route) => guard.handle(route));
-  // Nothing a legal page shows needs a live socket, and its target would escape the address rule.
+  const router = new RequestRouter(options, timeoutMs);
+  await context.route('**/*', (route) => router.handle(route));
+  // Nothing a legal page shows needs a live socket.
   await context.routeWebSocket(/.*/, (socket) => socket.close({ code: 1008, reason: 'blocked by the archiver' }));
   const page = await context.newPage();
 
@@ -161,12 +167,10 @@ async function renderInContext(context: BrowserContext, url: string, options: Re
   try {
     response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   } catch (error) {
-    const blocked = guard.blockedNavigation;
-    if (blocked) throw new FetchError(url, 'blocked-address', blocked, { cause: error });
     if (error instanceof playwrightErrors.TimeoutError) {
       throw new FetchError(url, 'browser', `the page did not load within ${timeoutMs} ms`, { cause: error, transient: true });
     }
-    throw navigationFailure(url, error);
+    throw navigationFailure(url, error, proxy);
   }
   if (!response) throw new FetchError(url, 'browser', 'the navigation produced no response', { transient: true });
   const status = response.status();
@@ -189,9 +193,11 @@ async function renderInContext(context: BrowserContext, url: string, options: Re
   }
   await settle(page, options.waitForSelector ?? null, Math.min(SETTLE_MAX_MS, remaining()));
   const html = await page.content();
+  // A redirect followed in Node for a `connect` host leaves the page at the URL it asked for.
+  const finalUrl = page.url() === response.url() ? (router.redirectedNavigation ?? page.url()) : page.url();
   return {
     url,
-    finalUrl: page.url(),
+    finalUrl,
     status,
     mediaType: 'text/html',
     contentType: 'text/html; charset=utf-8',
@@ -229,22 +235,20 @@ async function settle(page: Page, selector: string | null, maxMs: number): Promi
 }
 
 /**
- * Decides every request the page makes. Pages run scripts, and a script can ask for any address,
- * so the address rule of plain fetching applies to each request, not only to the page's URL.
+ * Decides what Chromium does with each request before it reaches the network: skips what
+ * carries no text, and serves `connect` hosts itself. The address rule is not applied here:
+ * Playwright routes only the first request of a redirect chain, so a page (or a script's fetch)
+ * redirected to 169.254.169.254 would never be seen. The guard proxy sees every hop.
  */
-class RequestGuard {
+class RequestRouter {
   readonly #options: RenderOptions;
   readonly #timeoutMs: number;
-  readonly #allowLoopback: boolean;
-  /** One lookup per host and render. */
-  readonly #verdicts = new Map<string, Promise<string | undefined>>();
-  /** Why the page's own navigation (or a redirect of it) was refused, to explain a failed goto. */
-  blockedNavigation: string | undefined;
+  /** Where the page's own navigation ended after redirects followed in Node. */
+  redirectedNavigation: string | undefined;
 
   constructor(options: RenderOptions, timeoutMs: number) {
     this.#options = options;
     this.#timeoutMs = timeoutMs;
-    this.#allowLoopback = options.allowLoopback ?? false;
   }
 
   async handle(route: Route): Promise<void> {
@@ -252,15 +256,8 @@ class RequestGuard {
     try {
       if (SKIPPED_RESOURCES.has(request.resourceType())) return await route.abort('blockedbyclient');
       const url = new URL(request.url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:') return await route.continue();
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return await this.#refuse(route, `refusing the ${url.protocol} protocol at ${url}`);
-      const override = this.#options.connect?.(url);
-      if (override) return await this.#fulfillFrom(route, url, override);
-      const problem = await this.#addressProblem(url.hostname.replace(/^\[|\]$/g, ''));
-      if (problem) return await this.#refuse(route, problem);
-      // Chromium resolves the name again when it connects; a host that answers DNS with a public
-      // address to us and a private one a moment later could slip through. Closing that gap would
-      // mean proxying every request through Node; the window is one lookup wide.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return await route.abort('blockedbyclient');
+      if (this.#options.connect?.(url)) return await this.#fulfillFromOverride(route, url);
       return await route.continue();
     } catch (error) {
       // The page or context closed while the request was pending: nothing left to decide.
@@ -269,70 +266,206 @@ class RequestGuard {
     }
   }
 
-  async #refuse(route: Route, problem: string): Promise<void> {
-    const request = route.request();
-    if (request.isNavigationRequest() && request.frame().parentFrame() === null) this.blockedNavigation = problem;
-    await route.abort('blockedbyclient');
-  }
-
-  #addressProblem(host: string): Promise<string | undefined> {
-    let verdict = this.#verdicts.get(host);
-    if (!verdict) {
-      verdict = this.#checkHost(host);
-      this.#verdicts.set(host, verdict);
-    }
-    return verdict;
-  }
-
-  async #checkHost(host: string): Promise<string | undefined> {
-    if (isIP(host)) return isAllowedAddress(host, this.#allowLoopback) ? undefined : `refusing the non-public address ${host}`;
-    if (isInternalHostname(host) && !(this.#allowLoopback && host === 'localhost')) return `refusing the internal host name ${host}`;
-    let addresses: { address: string }[];
-    try {
-      addresses = await dns.lookup(host, { all: true });
-    } catch {
-      // Let Chromium fail the request the way it fails unknown hosts (net::ERR_NAME_NOT_RESOLVED).
-      return undefined;
-    }
-    const bad = addresses.find((entry) => !isAllowedAddress(entry.address, this.#allowLoopback));
-    return bad ? `${host} resolves to the non-public address ${bad.address}` : undefined;
-  }
-
-  /** Serves a request from the `connect` override: a plain HTTP request to it, with the original Host. */
-  async #fulfillFrom(route: Route, url: URL, target: { host: string; port: number }): Promise<void> {
+  /**
+   * Serves a request of a `connect` host (the demo's `https://www.lumen.example/…` on a plain
+   * HTTP server on loopback): Chromium cannot reach it itself. Redirects between such hosts are
+   * followed here, because Chromium would send the next hop to the real host name.
+   */
+  async #fulfillFromOverride(route: Route, first: URL): Promise<void> {
     const request = route.request();
     const headers = { ...(await request.allHeaders()) };
     // Ask for an unencoded body: it is handed to Chromium as is.
     delete headers['accept-encoding'];
     for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
-    headers.host = url.host;
-    const body = request.postDataBuffer();
-    const response = await new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
-      const outgoing = http.request(
-        { host: target.host, port: target.port, method: request.method(), path: `${url.pathname}${url.search}`, headers, signal: AbortSignal.timeout(this.#timeoutMs) },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('error', reject);
-          incoming.on('end', () => {
-            const flat: Record<string, string> = {};
-            for (const [name, value] of Object.entries(incoming.headers)) {
-              if (value === undefined || name === 'content-length' || name === 'transfer-encoding' || name === 'connection') continue;
-              flat[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
-            }
-            resolve({ status: incoming.statusCode ?? 502, headers: flat, body: Buffer.concat(chunks) });
-          });
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body ?? undefined);
-    });
-    await route.fulfill(response);
+    let url = first;
+    let method = request.method();
+    let body = request.postDataBuffer();
+    for (let hop = 0; ; hop++) {
+      const target = this.#options.connect!(url)!;
+      const response = await plainRequest(target, url, method, { ...headers, host: url.host }, body, this.#timeoutMs);
+      const location = response.headers.location;
+      const next = REDIRECT_STATUSES.has(response.status) && location ? new URL(location, url) : undefined;
+      if (!next || hop >= MAX_REDIRECTS || !this.#options.connect!(next)) {
+        if (url !== first && request.isNavigationRequest() && request.frame().parentFrame() === null) this.redirectedNavigation = url.toString();
+        return await route.fulfill(response);
+      }
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+      }
+      url = next;
+    }
   }
 }
 
-function navigationFailure(url: string, error: unknown): FetchError {
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+interface PlainResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function plainRequest(
+  target: { host: string; port: number },
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | null,
+  timeoutMs: number,
+): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      { host: target.host, port: target.port, method, path: `${url.pathname}${url.search}`, headers, signal: AbortSignal.timeout(timeoutMs) },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const flat: Record<string, string> = {};
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value === undefined || name === 'content-length' || name === 'transfer-encoding' || name === 'connection') continue;
+            flat[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
+          }
+          resolve({ status: incoming.statusCode ?? 502, headers: flat, body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body ?? undefined);
+  });
+}
+
+type Destination = { address: string } | { refused: 'blocked' | 'dns'; problem: string };
+
+/**
+ * A forward proxy on loopback through which Chromium sends every request of one render: it
+ * resolves each host itself, applies the address rule to every address, and connects to the
+ * address it checked. Being the proxy, it sees every redirect hop and every script's request,
+ * and Chromium never resolves a name, so a host cannot answer DNS with a public address for the
+ * check and a private one for the connection.
+ */
+class GuardProxy {
+  readonly #server: http.Server;
+  readonly #allowLoopback: boolean;
+  readonly #connect: RenderOptions['connect'];
+  readonly #tunnels = new Set<net.Socket>();
+  /** The latest refusal or failed lookup, to explain a failed navigation. */
+  lastProblem: string | undefined;
+  lastRefusal: 'blocked' | 'dns' | undefined;
+
+  private constructor(allowLoopback: boolean, connect: RenderOptions['connect']) {
+    this.#allowLoopback = allowLoopback;
+    this.#connect = connect;
+    this.#server = http.createServer((request, response) => void this.#forward(request, response));
+    this.#server.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.#tunnel(request, socket, head));
+  }
+
+  static async start(options: RenderOptions): Promise<GuardProxy> {
+    const proxy = new GuardProxy(options.allowLoopback ?? false, options.connect);
+    await new Promise<void>((resolve, reject) => {
+      proxy.#server.once('error', reject);
+      proxy.#server.listen(0, '127.0.0.1', resolve);
+    });
+    return proxy;
+  }
+
+  get server(): string {
+    return `http://127.0.0.1:${(this.#server.address() as net.AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#tunnels) socket.destroy();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #destination(host: string): Promise<Destination> {
+    const bare = host.replace(/^\[|\]$/g, '');
+    const refuse = (refused: 'blocked' | 'dns', problem: string): Destination => {
+      this.lastProblem = problem;
+      this.lastRefusal = refused;
+      return { refused, problem };
+    };
+    if (isIP(bare)) return isAllowedAddress(bare, this.#allowLoopback) ? { address: bare } : refuse('blocked', `refusing the non-public address ${bare}`);
+    if (isInternalHostname(bare) && !(this.#allowLoopback && bare === 'localhost')) return refuse('blocked', `refusing the internal host name ${bare}`);
+    let addresses: { address: string }[];
+    try {
+      addresses = await dns.lookup(bare, { all: true });
+    } catch (error) {
+      return refuse('dns', `host not found: ${bare} (${(error as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
+    }
+    const bad = addresses.find((entry) => !isAllowedAddress(entry.address, this.#allowLoopback));
+    if (bad || addresses.length === 0) return refuse('blocked', `${bare} resolves to the non-public address ${bad?.address ?? '(none)'}`);
+    return { address: addresses[0]!.address };
+  }
+
+  /** Plain HTTP through the proxy: the request line holds the absolute URL. */
+  async #forward(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '');
+    } catch {
+      return void response.writeHead(400).end();
+    }
+    const override = url.protocol === 'http:' ? this.#connect?.(url) : undefined;
+    const destination: Destination = override ? { address: override.host } : await this.#destination(url.hostname);
+    // Refused like a network failure, not with an error page: a script's fetch must fail, not
+    // receive an answer, and the navigation failure is explained from lastProblem.
+    if ('refused' in destination) return void request.socket.destroy();
+    const headers = { ...request.headers };
+    delete headers['proxy-connection'];
+    delete headers['proxy-authorization'];
+    const outgoing = http.request(
+      { host: destination.address, port: override?.port ?? (url.port || 80), method: request.method, path: `${url.pathname}${url.search}`, headers },
+      (incoming) => {
+        response.writeHead(incoming.statusCode ?? 502, incoming.rawHeaders);
+        incoming.pipe(response);
+      },
+    );
+    outgoing.on('error', () => {
+      if (!response.headersSent) response.writeHead(502).end();
+      else response.destroy();
+    });
+    request.pipe(outgoing);
+  }
+
+  /** HTTPS through the proxy: a CONNECT tunnel to the checked address; TLS stays end to end. */
+  async #tunnel(request: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
+    this.#tunnels.add(client);
+    client.on('close', () => this.#tunnels.delete(client));
+    client.on('error', () => client.destroy());
+    const [host = '', port = '443'] = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(request.url ?? '')?.slice(1) ?? [];
+    // A `connect` host is served by the router; a tunnel to it is a preconnect nobody will use.
+    if (!host || this.#connect?.(new URL(`https://${host}:${port}/`))) return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    const destination = await this.#destination(host);
+    if ('refused' in destination) return void client.end(`HTTP/1.1 ${destination.refused === 'dns' ? 502 : 403} Refused\r\n\r\n`);
+    const upstream = net.connect({ host: destination.address, port: Number(port) }, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    this.#tunnels.add(upstream);
+    upstream.on('close', () => {
+      this.#tunnels.delete(upstream);
+      client.destroy();
+    });
+    upstream.on('error', () => {
+      if (client.writable && !client.destroyed) client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    client.on('close', () => upstream.destroy());
+  }
+}
+
+function navigationFailure(url: string, error: unknown, proxy: GuardProxy): FetchError {
   const message = firstLine(error);
+  // Chromium sees a refused request as a failed tunnel or an empty response; the proxy knows why.
+  // Nothing but the page's own request (and its redirects) goes out before the navigation ends.
+  if (/net::ERR_(?:TUNNEL_CONNECTION_FAILED|EMPTY_RESPONSE|CONNECTION_CLOSED)/.test(message) && proxy.lastRefusal) {
+    return new FetchError(url, proxy.lastRefusal === 'dns' ? 'dns' : 'blocked-address', proxy.lastProblem!, { cause: error, transient: false });
+  }
   if (/ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED/.test(message)) return new FetchError(url, 'dns', `host not found (${message})`, { cause: error, transient: false });
   if (/net::ERR_/.test(message)) return new FetchError(url, 'network', message, { cause: error });
   return new FetchError(url, 'browser', `the browser could not load the page: ${message}`, { cause: error, transient: true });

@@ -1,36 +1,216 @@
-/**
- * The last gate before the archive: refuses text that is not the document (empty pages, error
- * pages served with status 200, placeholders, bot walls). A refused text is reported and never
- * recorded; the previous version stays the latest.
- */
-export type GuardReason = 'empty' | 'too-short' | 'error-page' | 'placeholder' | 'bot-wall';
+import { matchJunk, type JunkPattern, type JunkReason } from './patterns.ts';
+import { wrongLanguage } from './language.ts';
+import { measureShape, type TextLine, type TextShape } from './shape.ts';
 
-export type GuardVerdict = { accepted: true } | { accepted: false; reason: GuardReason; detail: string };
+export { primaryLanguage } from './language.ts';
+
+/**
+ * The last gate before the archive. It reads the normalized Markdown of a capture and says whether
+ * it is the document:
+ * - `refuse`: junk that must never be recorded (an empty page, an error page served with status
+ *   200, a placeholder, a bot, login or cookie wall, text in another language than declared);
+ * - `quarantine`: maybe real, maybe broken (most of the text or all of its structure vanished
+ *   since the latest version); held until a person or a second capture confirms it;
+ * - `accept`: record it.
+ * Every rule is a count anyone can redo by hand, and every verdict's `detail` says which count and
+ * which line decided, so that a person can act on it (fix a selector, raise a threshold, confirm).
+ * A pure function: same input, same verdict.
+ */
+export type GuardReason =
+  | 'empty'
+  | 'too-short'
+  | 'error-page'
+  | 'placeholder'
+  | 'bot-wall'
+  | 'login-wall'
+  | 'cookie-wall'
+  | 'wrong-language'
+  | 'drastic-shrink'
+  | 'structural-collapse';
+
+export type GuardVerdict =
+  | { verdict: 'accept'; /** @deprecated read `verdict`; kept until callers move to it */ accepted: true }
+  | { verdict: 'refuse'; reason: GuardReason; detail: string; /** @deprecated */ accepted: false }
+  | { verdict: 'quarantine'; reason: 'drastic-shrink' | 'structural-collapse'; detail: string; /** @deprecated */ accepted: false };
+
+export interface GuardOptions {
+  /** Fewer words than this is not a document (words hold a letter or digit; repeated lines count once). */
+  minWords: number;
+  /** Quarantine a version with fewer words than this fraction of the previous version's. */
+  shrinkRatio: number;
+  /** At or under this many words, a junk line among the first lines makes the page junk. */
+  junkMaxWords: number;
+  /** Junk lines making up this share of the words make the page junk, however long it is. */
+  junkShare: number;
+  /** How many first lines (plus the first heading) count as the top of the page. */
+  headLines: number;
+  /** A longer page whose top is a junk line is still a document when the rest has this many sentences. */
+  documentMinSentences: number;
+  /** Structural collapse needs at least this many headings (or bold pseudo-headings) in the previous version … */
+  collapseMinSections: number;
+  /** … and fewer than this fraction of them left. */
+  collapseKeepRatio: number;
+  /** Or at least this many list items in the previous version … */
+  collapseMinListItems: number;
+  /** … fewer than this fraction of them left, and no headings in their place. */
+  listGoneRatio: number;
+  /** Fewer words than this: no verdict on language. */
+  languageMinWords: number;
+  /** The language a text reads as must have at least this share of its words among its common words … */
+  languageMinStopwordShare: number;
+  /** … and the declared language's share must be under this fraction of it. */
+  languageMaxDeclaredRatio: number;
+}
+
+export const DEFAULT_GUARD_OPTIONS: GuardOptions = Object.freeze({
+  minWords: 40,
+  shrinkRatio: 0.5,
+  junkMaxWords: 150,
+  junkShare: 0.5,
+  headLines: 3,
+  documentMinSentences: 10,
+  collapseMinSections: 5,
+  collapseKeepRatio: 1 / 3,
+  collapseMinListItems: 10,
+  listGoneRatio: 0.1,
+  // Real running text has 25–50% common words in its language and a few percent in any other;
+  // these margins leave mixed and bilingual texts alone.
+  languageMinWords: 80,
+  languageMinStopwordShare: 0.12,
+  languageMaxDeclaredRatio: 0.25,
+});
 
 export interface GuardInput {
+  /** The normalized Markdown of the capture. */
   markdown: string;
+  /** The normalized Markdown of the latest recorded version of the same document, if any. */
   previous?: string;
+  /** BCP 47 tag of the document's declared language (`en`, `fr`, `pt-BR`); compared on its primary subtag. */
+  language?: string;
+  options?: Partial<GuardOptions>;
 }
 
-const MIN_WORDS = 40;
+export function guardVersion(input: GuardInput): GuardVerdict {
+  const options: GuardOptions = { ...DEFAULT_GUARD_OPTIONS, ...input.options };
+  const shape = measureShape(input.markdown);
+  if (shape.words === 0) return refuse('empty', 'the extracted text has no words');
 
-const PATTERNS: Array<[GuardReason, RegExp]> = [
-  ['error-page', /\b(?:404|page not found|this page (?:isn['’]t|is not) available|page (?:does not|doesn['’]t) exist|internal server error|service unavailable|bad gateway)\b/i],
-  ['placeholder', /^(?:loading|redirecting|please wait|please enable javascript|you need to enable javascript|javascript is (?:disabled|required))\b/i],
-  ['bot-wall', /\b(?:verify(?:ing)? you are (?:a )?human|checking your browser|attention required|access denied|captcha|are you a robot|unusual traffic)\b/i],
-];
-
-function words(text: string): number {
-  return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-}
-
-export function guardVersion({ markdown }: GuardInput): GuardVerdict {
-  const count = words(markdown);
-  if (count === 0) return { accepted: false, reason: 'empty', detail: 'the extracted text is empty' };
-  if (count < MIN_WORDS) {
-    const match = PATTERNS.find(([, pattern]) => pattern.test(markdown));
-    if (match) return { accepted: false, reason: match[0], detail: `looks like a ${match[0].replace('-', ' ')}: "${markdown.trim().slice(0, 80)}"` };
-    return { accepted: false, reason: 'too-short', detail: `only ${count} words (at least ${MIN_WORDS} expected)` };
+  // Junk first: a short text that is a "Loading" page is a placeholder, not merely too short.
+  const junk = findJunk(shape, options);
+  if (junk) return refuse(junk.reason, junk.detail);
+  if (shape.words < options.minWords) {
+    return refuse('too-short', `only ${shape.words} words (at least ${options.minWords} expected): ${quote(shape.lines.map((line) => line.text).join(' '))}`);
   }
-  return { accepted: true };
+
+  if (input.language) {
+    const evidence = wrongLanguage(input.markdown, input.language, {
+      minWords: options.languageMinWords,
+      scriptShare: 0.8,
+      minStopwordShare: options.languageMinStopwordShare,
+      maxDeclaredRatio: options.languageMaxDeclaredRatio,
+    });
+    if (evidence) return refuse('wrong-language', evidence.detail);
+  }
+
+  if (input.previous !== undefined) {
+    const previous = measureShape(input.previous);
+    // A junk or empty previous version says nothing about what the document should look like.
+    if (previous.words >= options.minWords) {
+      const change = compare(previous, shape, options);
+      if (change) return { verdict: 'quarantine', reason: change.reason, detail: change.detail, accepted: false };
+    }
+  }
+  return { verdict: 'accept', accepted: true };
+}
+
+function refuse(reason: GuardReason, detail: string): GuardVerdict {
+  return { verdict: 'refuse', reason, detail, accepted: false };
+}
+
+interface Finding {
+  line: TextLine;
+  index: number;
+  pattern: JunkPattern;
+}
+
+/** Most specific first: a Cloudflare page also asks for cookies, a login page may say "error". */
+const PRECEDENCE: readonly JunkReason[] = ['bot-wall', 'login-wall', 'cookie-wall', 'error-page', 'placeholder'];
+
+/**
+ * A junk phrase makes a page junk only when it dominates it: real policies mention CAPTCHAs,
+ * cookies, logging in, JavaScript and even "404". The page is dominated when
+ * - the whole text is under `minWords` words, or
+ * - junk lines make up `junkShare` of its words, or
+ * - a junk line sits at its top (first lines or first heading) and the page is short
+ *   (`junkMaxWords`) or the rest of it has no running text to speak of (`documentMinSentences`):
+ *   an error page under a long site map is still an error page, a long policy under a stray
+ *   "Loading…" is still a policy.
+ */
+function findJunk(shape: TextShape, options: GuardOptions): { reason: JunkReason; detail: string } | undefined {
+  const findings: Finding[] = [];
+  shape.lines.forEach((line, index) => {
+    const pattern = matchJunk(line.text);
+    if (pattern) findings.push({ line, index, pattern });
+  });
+  if (findings.length === 0) return undefined;
+
+  const firstHeading = shape.lines.findIndex((line) => line.kind === 'heading');
+  const atTop = (finding: Finding) => finding.index < options.headLines || finding.index === firstHeading;
+  const junkWords = findings.reduce((sum, finding) => sum + finding.line.words, 0);
+  const junkLines = new Set(findings.map((finding) => finding.index));
+  const otherSentences = shape.lines.filter((line, index) => line.sentence && !junkLines.has(index)).length;
+
+  let candidates: Finding[];
+  let why: string;
+  if (shape.words < options.minWords) {
+    candidates = findings;
+    why = `the whole text is ${shape.words} words`;
+  } else if (junkWords / shape.words >= options.junkShare) {
+    candidates = findings;
+    why = `such lines make up ${Math.round((100 * junkWords) / shape.words)}% of its ${shape.words} words`;
+  } else {
+    candidates = findings.filter(atTop);
+    if (candidates.length === 0) return undefined;
+    if (shape.words <= options.junkMaxWords) why = `at the top of a ${shape.words}-word text`;
+    else if (otherSentences < options.documentMinSentences) why = `at the top, and the other ${shape.words - junkWords} words hold only ${otherSentences} sentences`;
+    else return undefined;
+  }
+  const reason = PRECEDENCE.find((candidate) => candidates.some((finding) => finding.pattern.reason === candidate))!;
+  const chosen = candidates.find((finding) => finding.pattern.reason === reason)!;
+  return { reason, detail: `looks like ${chosen.pattern.label}: ${quote(chosen.line.text)} (${why})` };
+}
+
+/** Against the previous version: a text that lost most of its words, or most of its structure. */
+function compare(previous: TextShape, next: TextShape, options: GuardOptions): { reason: 'drastic-shrink' | 'structural-collapse'; detail: string } | undefined {
+  const ratio = next.words / previous.words;
+  if (ratio < options.shrinkRatio) {
+    return {
+      reason: 'drastic-shrink',
+      detail: `${next.words} words, down from ${previous.words} in the previous version (${Math.round(ratio * 100)}%; under ${Math.round(options.shrinkRatio * 100)}% is held for confirmation)`,
+    };
+  }
+  const length = `while the text kept ${Math.round(ratio * 100)}% of its words`;
+  if (previous.sections >= options.collapseMinSections && next.sections < previous.sections * options.collapseKeepRatio) {
+    return {
+      reason: 'structural-collapse',
+      detail: `${next.sections} of the previous version's ${previous.sections} headings are left ${length}: the page was probably captured flattened or from another element`,
+    };
+  }
+  const markers = (shape: TextShape) => shape.sections + shape.listItems;
+  if (
+    previous.listItems >= options.collapseMinListItems &&
+    next.listItems < previous.listItems * options.listGoneRatio &&
+    markers(next) < markers(previous) * options.collapseKeepRatio
+  ) {
+    return {
+      reason: 'structural-collapse',
+      detail: `${next.listItems} of the previous version's ${previous.listItems} list items are left, with no headings in their place, ${length}`,
+    };
+  }
+  return undefined;
+}
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return `"${flat.length > 100 ? `${flat.slice(0, 99).trimEnd()}…` : flat}"`;
 }
