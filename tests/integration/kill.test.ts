@@ -35,10 +35,12 @@ describe('a run killed with SIGKILL', () => {
         const run = spawn(node, [child, archive.dir, String(server.port), day], { stdio: ['ignore', 'pipe', 'pipe'] });
         run.stdout.resume();
         run.stderr.resume();
+        // 'exit', not 'close': git processes of the killed run may still hold its pipes for a moment.
+        // Listened to before the kill: a late kill point may find the run already finished.
+        const exited = new Promise((resolve) => run.once('exit', resolve));
         await sleep(delay);
         run.kill('SIGKILL');
-        // 'exit', not 'close': git processes of the killed run may still hold its pipes for a moment.
-        await new Promise((resolve) => run.once('exit', resolve));
+        await exited;
         // Whatever was published is complete: objects, refs, evidence.
         await git(archive.dir, ['fsck', '--strict', '--no-dangling', '--connectivity-only']);
         expect((await verifyArchive(archive.dir)).problems, `killed after ${delay} ms`).toEqual([]);
