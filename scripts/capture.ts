@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { runCapture } from '../src/archive/capture.ts';
-import { exitCodeOf, formatSummary, progressLine } from '../src/archive/report.ts';
+import { writeFile } from 'node:fs/promises';
+import { exitCodeOf, formatSummary, progressLine, reportJson } from '../src/archive/report.ts';
 import { list, parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
 
 const usage = `npm run capture -- [--archive <dir>] [--sources <dir>] [--platform <slug>]... [--document <type>]... [--dry-run]
@@ -12,6 +13,7 @@ Fetches every declared source, extracts and normalizes its text, and records a n
   --platform, -p    only these platforms (repeat or comma-separate)
   --document, -d    only these document types
   --dry-run         fetch, extract and compare, but record nothing
+  --report <file>   also write the run's results as JSON
 Exit status: 0 all captured; 1 a source failed or was refused; 2 bad usage or declarations; 3 the archive could not be written.`;
 
 const { values } = parseCli(usage, {
@@ -20,6 +22,7 @@ const { values } = parseCli(usage, {
   platform: { type: 'string', short: 'p', multiple: true },
   document: { type: 'string', short: 'd', multiple: true },
   'dry-run': { type: 'boolean' },
+  report: { type: 'string' },
 });
 const archiveDir = path.resolve(values.archive ?? REPOSITORY_ROOT);
 const dryRun = values['dry-run'] ?? false;
@@ -33,6 +36,7 @@ try {
     onProgress: (result, done, total) => console.log(progressLine(result, done, total)),
   });
   console.log(formatSummary(report, { dryRun }));
+  if (values.report) await writeFile(values.report, reportJson(report));
   process.exitCode = exitCodeOf(report);
 } catch (error) {
   const name = (error as Error).name;

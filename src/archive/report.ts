@@ -63,3 +63,23 @@ export function exitCodeOf(report: CaptureReport): number {
   const c = countOutcomes(report);
   return c.failed + c.refused > 0 ? 1 : 0;
 }
+
+/** A capture run as JSON, for the failure-issue job and anyone scripting around a run. */
+export function reportJson(report: CaptureReport): string {
+  const results = report.results.map(({ source, outcome, attempts }) => {
+    const base = { document: `${source.platform}/${source.document}`, status: outcome.status, attempts };
+    switch (outcome.status) {
+      case 'recorded':
+        return { ...base, change: outcome.change, summary: outcome.summary, commit: outcome.commit };
+      case 'would-record':
+        return { ...base, change: outcome.change };
+      case 'failed':
+        return { ...base, stage: outcome.stage, reason: outcome.reason, message: outcome.message, url: outcome.url, transient: outcome.transient };
+      case 'refused':
+        return { ...base, stage: 'guard', reason: outcome.reason, message: outcome.detail, url: source.urls[0] };
+      default:
+        return base;
+    }
+  });
+  return `${JSON.stringify({ results }, null, 2)}\n`;
+}

@@ -180,6 +180,12 @@ describe('failure issues against a local GitHub', () => {
     expect(recovering.errors).toEqual([{ document: 'acme/terms-of-service', issue: 2, status: 502, message: expect.any(String) }]);
     expect(kinds(recovering.actions)).toEqual(['closed', 'closed']);
     expect(github.issues.map((issue) => issue.state)).toEqual(['closed', 'open', 'closed']);
+    // The document whose issue stayed open stays in the ledger, and the next run closes it.
+    expect(Object.keys(ledger.entries)).toEqual(['acme/terms-of-service']);
+    const retried = await captureRun(docs.map((doc) => captured(doc)));
+    expect(retried.actions).toEqual([{ kind: 'closed', document: 'acme/terms-of-service', issue: 2 }]);
+    expect(github.issues.map((issue) => issue.state)).toEqual(['closed', 'closed', 'closed']);
+    expect(ledger.entries).toEqual({});
   });
 
   it('keeps the number of an issue it opened even when a later call for it fails', async () => {

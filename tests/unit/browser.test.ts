@@ -102,7 +102,7 @@ describe('findChromium', () => {
   it('names the page in the error of a one-off render without a browser', async () => {
     const error = await failure(renderWithBrowser('https://www.lumen.example/legal', { executablePath: '/nonexistent/chromium' }));
     expect(error).toMatchObject({ reason: 'browser', transient: false, url: 'https://www.lumen.example/legal' });
-    expect(error.message).toMatch(/no Chromium at \/nonexistent\/chromium: install it \(apt-get install chromium\) or set CHROMIUM_PATH/);
+    expect(error.message).toMatch(/no Chromium at \/nonexistent\/chromium: install it \(apt-get install chromium\) or set CHROMIUM_PATH[^(]*\(https:\/\/www\.lumen\.example\/legal\)$/);
   });
 });
 

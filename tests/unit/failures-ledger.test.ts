@@ -4,7 +4,6 @@ import {
   MESSAGE_LIMIT,
   emptyLedger,
   formatLedger,
-  formatRunReport,
   parseLedger,
   parseRunReport,
   updateLedger,
@@ -12,6 +11,7 @@ import {
   type RunResult,
 } from '../../src/archive/failures/index.ts';
 import type { CaptureReport, SourceResult } from '../../src/archive/capture.ts';
+import { reportJson } from '../../src/archive/report.ts';
 import type { Source } from '../../src/archive/sources/index.ts';
 
 const T1 = '2026-03-01T06:17:00.000Z';
@@ -165,10 +165,16 @@ describe('run reports', () => {
   it('names the result and field of a mistake', () => {
     const text = JSON.stringify({ results: [{ document: 'acme/privacy-policy', status: 'unchanged' }, { document: 'Acme Privacy', status: 'failed', stage: 'fetch' }] });
     expect(() => parseRunReport('report.json', text)).toThrow(/report\.json: \n  - results\.1\.document: must be "<platform>\/<document>".*\n  - results\.1\.reason: /s);
-    expect(() => parseRunReport('report.json', JSON.stringify({ results: [{ document: 'a/b', status: 'lost' }] }))).toThrow(/results\.0\.status: /);
+    expect(() => parseRunReport('report.json', JSON.stringify({ results: [{ document: 'a/b' }] }))).toThrow(/results\.0\.status: /);
+    expect(() => parseRunReport('report.json', JSON.stringify({ result: [] }))).toThrow(/report\.json: results: /);
   });
 
-  it('writes a capture report in the shape it reads', () => {
+  it('skips results with a status it does not know, leaving their ledger entries alone', () => {
+    const text = JSON.stringify({ results: [{ document: 'acme/privacy-policy', status: 'held', reason: 'drastic-shrink' }, { document: 'acme/terms-of-service', status: 'unchanged' }] });
+    expect(parseRunReport('report.json', text)).toEqual([{ document: 'acme/terms-of-service', status: 'unchanged' }]);
+  });
+
+  it('reads the report the capture command writes', () => {
     const source = (document: string) => ({ platform: 'acme', document, urls: [`https://acme.example/${document}`] }) as unknown as Source;
     const results: SourceResult[] = [
       { source: source('privacy-policy'), attempts: 2, outcome: { status: 'failed', stage: 'fetch', reason: 'timeout', message: 'no answer', url: 'https://acme.example/privacy-policy', transient: true } },
@@ -176,7 +182,7 @@ describe('run reports', () => {
       { source: source('trackers-policy'), attempts: 1, outcome: { status: 'unchanged', notModified: true } },
     ];
     const report: CaptureReport = { results, repaired: [] };
-    expect(parseRunReport('report.json', formatRunReport(report))).toEqual([
+    expect(parseRunReport('report.json', reportJson(report))).toEqual([
       { document: 'acme/privacy-policy', status: 'failed', stage: 'fetch', reason: 'timeout', message: 'no answer', url: 'https://acme.example/privacy-policy' },
       { document: 'acme/terms-of-service', status: 'refused', stage: 'guard', reason: 'bot-wall', message: 'looks like a bot wall', url: 'https://acme.example/terms-of-service' },
       { document: 'acme/trackers-policy', status: 'unchanged' },

@@ -51,9 +51,9 @@ async function readPages(bytes: Uint8Array, url: string): Promise<Line[][]> {
       verbosity: 0,
       disableFontFace: true,
       useSystemFonts: false,
-      // Text needs no glyph outlines; without these, nothing is looked up outside the bytes.
-      standardFontDataUrl: undefined,
-      cMapUrl: undefined,
+      // Text needs no glyph outlines, so no standard font data. CJK text in non-embedded fonts
+      // needs pdf.js's CMap files, which only pdfjs-dist ships (unpdf uses them when it is
+      // installed; it is not): such a PDF fails below with an 'unsupported' error, not garbage.
     });
   } catch (error) {
     throw unreadable(url, error);

@@ -73,11 +73,12 @@ export async function syncFailureIssues(options: SyncOptions): Promise<SyncResul
   const actions: IssueAction[] = [];
   const errors: IssueSyncError[] = [];
 
-  const each = async (entry: LedgerEntry, sync: (issue: IssueRef) => Promise<void>) => {
+  const each = async (entry: LedgerEntry, sync: (issue: IssueRef) => Promise<void>, onError = () => {}) => {
     const issue: IssueRef = { number: entry.issue };
     try {
       await sync(issue);
     } catch (error) {
+      onError();
       const status = (error as { status?: unknown }).status;
       errors.push({
         document: entry.document,
@@ -147,10 +148,14 @@ export async function syncFailureIssues(options: SyncOptions): Promise<SyncResul
       await tracker.comment(issue.number, recoveredComment(entry, options.now));
       await tracker.update(issue.number, { state: 'closed', state_reason: 'completed' });
       actions.push({ kind: 'closed', document: entry.document, issue: issue.number });
+    }, () => {
+      // Kept in the ledger, so that the next run that captures it tries to close the issue again.
+      entries[entry.document] = entry;
     });
   }
 
-  return { ledger: { version: 1, entries }, actions, errors };
+  const sorted = Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ledger: { version: 1, entries: Object.fromEntries(sorted) }, actions, errors };
 }
 
 interface IssueRef {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CaptureReport, SourceResult } from '../capture.ts';
 import { LedgerError } from './errors.ts';
 
 /** Platform and document slugs joined: `strava/privacy-policy`. */
@@ -42,29 +41,14 @@ export const runResultSchema = z.discriminatedUnion('status', [
 ]);
 export type RunResult = z.input<typeof runResultSchema>;
 
-export const runReportSchema = z.object({ results: z.array(runResultSchema) });
+const knownStatuses: ReadonlySet<unknown> = new Set([...CAPTURED_STATUSES, ...FAILING_STATUSES]);
+const reportSchema = z.object({ results: z.array(z.looseObject({ status: z.string() })) });
 
-/** The capture report's outcome for one source, in the shape of the `--report` file. */
-export function runResultOf({ source, outcome }: SourceResult): RunResult {
-  const document = `${source.platform}/${source.document}`;
-  switch (outcome.status) {
-    case 'recorded':
-    case 'unchanged':
-    case 'would-record':
-      return { document, status: outcome.status };
-    case 'failed':
-      return { document, status: 'failed', stage: outcome.stage, reason: outcome.reason, message: outcome.message, url: outcome.url };
-    case 'refused':
-      return { document, status: 'refused', stage: 'guard', reason: outcome.reason, message: outcome.detail, url: source.urls.join(' ') };
-  }
-}
-
-/** The `--report` JSON of a capture run: `{ "results": [ … ] }`, two-space indented. */
-export function formatRunReport(report: CaptureReport): string {
-  return `${JSON.stringify({ results: report.results.map(runResultOf) }, null, 2)}\n`;
-}
-
-/** Reads a run report; `file` only names it in errors. */
+/**
+ * Reads the results of a run report (`{ "results": [ … ] }`, as `capture --report` writes it);
+ * `file` only names it in errors. A result with a status this module does not know (one a newer
+ * capture added) is skipped, which leaves that document's ledger entry as it was.
+ */
 export function parseRunReport(file: string, text: string): RunResult[] {
   let raw: unknown;
   try {
@@ -72,9 +56,18 @@ export function parseRunReport(file: string, text: string): RunResult[] {
   } catch (error) {
     throw new LedgerError(file, [`not valid JSON: ${(error as Error).message}`], { cause: error });
   }
-  const parsed = runReportSchema.safeParse(raw);
-  if (!parsed.success) throw new LedgerError(file, describeIssues(parsed.error), { cause: parsed.error });
-  return parsed.data.results;
+  const report = reportSchema.safeParse(raw);
+  if (!report.success) throw new LedgerError(file, describeIssues(report.error), { cause: report.error });
+  const results: RunResult[] = [];
+  const problems: string[] = [];
+  report.data.results.forEach((item, index) => {
+    if (!knownStatuses.has(item.status)) return;
+    const parsed = runResultSchema.safeParse(item);
+    if (parsed.success) results.push(parsed.data);
+    else problems.push(...parsed.error.issues.map((issue) => `results.${index}.${issue.path.map(String).join('.')}: ${issue.message}`));
+  });
+  if (problems.length > 0) throw new LedgerError(file, problems);
+  return results;
 }
 
 /** `field.path: message`, the way a person reading the JSON looks for it. */

@@ -27,8 +27,6 @@ export interface RenderOptions {
 export interface LaunchOptions {
   /** The Chromium to run; default: findChromium(). */
   executablePath?: string;
-  /** The page the browser is launched for, named in launch errors (renderWithBrowser passes it). */
-  forUrl?: string;
 }
 
 /** Where Debian, Ubuntu and Google put Chromium; CHROMIUM_PATH overrides them all. */
@@ -92,7 +90,7 @@ export class BrowserPool {
   /** Launches Chromium; a FetchError (reason 'browser', not transient) says how to install it when absent. */
   static async launch(options: LaunchOptions = {}): Promise<BrowserPool> {
     const executablePath = options.executablePath ?? findChromium();
-    const where = options.forUrl ?? executablePath ?? 'chromium';
+    const where = executablePath ?? 'chromium';
     if (!executablePath || !existsSync(executablePath)) throw noBrowser(where, missingBrowser(executablePath));
     try {
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true, chromiumSandbox: false });
@@ -146,12 +144,27 @@ export class BrowserPool {
  * its own browser; a run with several such sources should share a BrowserPool instead.
  */
 export async function renderWithBrowser(url: string, options: RenderOptions = {}): Promise<Capture> {
-  const pool = await BrowserPool.launch({ ...(options.executablePath ? { executablePath: options.executablePath } : {}), forUrl: url });
+  let pool: BrowserPool;
+  try {
+    pool = await BrowserPool.launch(options.executablePath ? { executablePath: options.executablePath } : {});
+  } catch (error) {
+    throw error instanceof FetchError ? launchFailureFor(url, error) : error;
+  }
   try {
     return await pool.render(url, options);
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * A failed BrowserPool.launch (which names the executable) told for one page: a run launches
+ * one browser and reports its failure on every source that needed it.
+ */
+export function launchFailureFor(url: string, error: FetchError): FetchError {
+  const suffix = ` (${error.url})`;
+  const message = error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  return new FetchError(url, error.reason, message, { cause: error, transient: error.transient });
 }
 
 async function renderInContext(context: BrowserContext, proxy: GuardProxy, url: string, options: RenderOptions): Promise<Capture> {
@@ -350,20 +363,23 @@ class GuardProxy {
   readonly #server: http.Server;
   readonly #allowLoopback: boolean;
   readonly #connect: RenderOptions['connect'];
+  /** No upstream connection outlives the render that opened it. */
+  readonly #timeoutMs: number;
   readonly #tunnels = new Set<net.Socket>();
   /** The latest refusal or failed lookup, to explain a failed navigation. */
   lastProblem: string | undefined;
   lastRefusal: 'blocked' | 'dns' | undefined;
 
-  private constructor(allowLoopback: boolean, connect: RenderOptions['connect']) {
+  private constructor(allowLoopback: boolean, connect: RenderOptions['connect'], timeoutMs: number) {
     this.#allowLoopback = allowLoopback;
     this.#connect = connect;
+    this.#timeoutMs = timeoutMs;
     this.#server = http.createServer((request, response) => void this.#forward(request, response));
     this.#server.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.#tunnel(request, socket, head));
   }
 
   static async start(options: RenderOptions): Promise<GuardProxy> {
-    const proxy = new GuardProxy(options.allowLoopback ?? false, options.connect);
+    const proxy = new GuardProxy(options.allowLoopback ?? false, options.connect, options.timeoutMs ?? 30_000);
     await new Promise<void>((resolve, reject) => {
       proxy.#server.once('error', reject);
       proxy.#server.listen(0, '127.0.0.1', resolve);
@@ -418,7 +434,14 @@ class GuardProxy {
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
     const outgoing = http.request(
-      { host: destination.address, port: override?.port ?? (url.port || 80), method: request.method, path: `${url.pathname}${url.search}`, headers },
+      {
+        host: destination.address,
+        port: override?.port ?? (url.port || 80),
+        method: request.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      },
       (incoming) => {
         response.writeHead(incoming.statusCode ?? 502, incoming.rawHeaders);
         incoming.pipe(response);
@@ -428,6 +451,7 @@ class GuardProxy {
       if (!response.headersSent) response.writeHead(502).end();
       else response.destroy();
     });
+    response.on('close', () => outgoing.destroy());
     request.pipe(outgoing);
   }
 
@@ -448,6 +472,7 @@ class GuardProxy {
       client.pipe(upstream);
     });
     this.#tunnels.add(upstream);
+    upstream.setTimeout(this.#timeoutMs, () => upstream.destroy());
     upstream.on('close', () => {
       this.#tunnels.delete(upstream);
       client.destroy();

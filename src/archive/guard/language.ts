@@ -43,15 +43,15 @@ for (const [language, words] of Object.entries(STOPWORDS)) {
 
 type Script = 'latin' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'han' | 'kana' | 'hangul' | 'thai';
 const SCRIPTS: Array<[Script, RegExp]> = [
-  ['latin', /\p{Script=Latin}/u],
-  ['cyrillic', /\p{Script=Cyrillic}/u],
-  ['greek', /\p{Script=Greek}/u],
-  ['arabic', /\p{Script=Arabic}/u],
-  ['hebrew', /\p{Script=Hebrew}/u],
-  ['han', /\p{Script=Han}/u],
-  ['kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
-  ['hangul', /\p{Script=Hangul}/u],
-  ['thai', /\p{Script=Thai}/u],
+  ['latin', /\p{Script=Latin}/gu],
+  ['cyrillic', /\p{Script=Cyrillic}/gu],
+  ['greek', /\p{Script=Greek}/gu],
+  ['arabic', /\p{Script=Arabic}/gu],
+  ['hebrew', /\p{Script=Hebrew}/gu],
+  ['han', /\p{Script=Han}/gu],
+  ['kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/gu],
+  ['hangul', /\p{Script=Hangul}/gu],
+  ['thai', /\p{Script=Thai}/gu],
 ];
 
 /** The writing system each supported language is written in; Japanese mixes Han and kana. */
@@ -104,13 +104,11 @@ export function profileLanguage(text: string): LanguageProfile {
   // Link targets and URLs are not language.
   const prose = text.replace(/\]\([^)]*\)/g, ']').replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ');
   const scripts: Partial<Record<Script, number>> = {};
-  let letters = 0;
-  for (const char of prose) {
-    if (!/\p{L}/u.test(char)) continue;
-    letters++;
-    const script = SCRIPTS.find(([, pattern]) => pattern.test(char))?.[0];
-    if (script) scripts[script] = (scripts[script] ?? 0) + 1;
+  for (const [script, pattern] of SCRIPTS) {
+    const count = prose.match(pattern)?.length ?? 0;
+    if (count > 0) scripts[script] = count;
   }
+  const letters = prose.match(/\p{L}/gu)?.length ?? 0;
   const hits: Record<string, number> = Object.fromEntries(Object.keys(STOPWORDS).map((language) => [language, 0]));
   let words = 0;
   for (const match of prose.toLowerCase().matchAll(WORD)) {

@@ -104,7 +104,11 @@ export function linesOfPage(runs: readonly TextRun[], page: number): Line[] {
  * the body ("12", a table cell) is content.
  */
 export function dropPageFurniture(pages: readonly Line[][]): Line[][] {
-  const edges = pages.map((lines) => new Set([...lines.slice(0, EDGE_LINES), ...lines.slice(-EDGE_LINES)]));
+  const edges = pages.map((lines) => {
+    // A short page has little body between its edges: at most a quarter of its lines at each end.
+    const count = Math.min(EDGE_LINES, Math.ceil(lines.length / 4));
+    return new Set([...lines.slice(0, count), ...lines.slice(-count)]);
+  });
   const key = (line: Line) => `${round(line.size)}|${line.text.replace(/\d+/g, '#').toLowerCase()}`;
   const pagesWith = new Map<string, number>();
   for (const edge of edges) {
