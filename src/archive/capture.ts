@@ -1,8 +1,10 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { loadSources, type Source, type SourceFilter } from './sources/index.ts';
-import { captureText, createFetchScheduler, fetchCapture, FetchError, type Capture, type FetchOptions } from './fetch/index.ts';
-import { extractContent, ExtractError } from './extract/index.ts';
+import { createFetchScheduler, FetchError, type Capture, type FetchOptions } from './fetch/index.ts';
+import { createCapturer } from './fetch/capturer.ts';
+import { ExtractError } from './extract/index.ts';
+import { extractDocument } from './extract/document.ts';
 import { normalizeMarkdown } from './normalize/index.ts';
 import { guardVersion, type GuardReason } from './guard/index.ts';
 import { ArchiveWriter, readLatestVersion } from './record/index.ts';
@@ -56,13 +58,16 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
   const sourcesDir = options.sourcesDir ?? path.join(archiveDir, 'content', 'platforms');
   const sources = (await loadSources(sourcesDir, options.filter)).sources.filter((source) => options.include?.(source) ?? true);
   const writer = options.dryRun ? undefined : await ArchiveWriter.open(archiveDir);
+  let closeCapturer = async () => {};
   try {
     const repaired = writer?.repaired ?? [];
     const validators = await new ValidatorsCache(await gitDir(archiveDir)).load();
     const scheduler = createFetchScheduler({ concurrency: options.concurrency ?? 4, perHostDelayMs: options.perHostDelayMs ?? 1000 });
+    const now = options.now ?? (() => new Date());
+    const capturer = createCapturer(scheduler, { ...options.fetch, now });
+    closeCapturer = () => capturer.close();
     // Commits must be made one after the other; everything before them runs in parallel.
     const recorder = pLimit(1);
-    const now = options.now ?? (() => new Date());
     const total = sources.length;
     let done = 0;
 
@@ -71,13 +76,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
       let captures: Capture[];
       try {
         const conditional = latest !== undefined && source.urls.length === 1;
-        const results = await Promise.all(
-          source.urls.map((url) =>
-            scheduler.schedule(url, () =>
-              fetchCapture(url, { ...options.fetch, now, ...(conditional ? { validators: validators.get(url) } : {}) }),
-            ),
-          ),
-        );
+        const results = await Promise.all(source.urls.map((url) => capturer.capture(source, url, conditional && !source.browser ? validators.get(url) : undefined)));
         if (results.every((result) => result.notModified)) return { status: 'unchanged', notModified: true };
         captures = results.filter((result): result is Capture & { notModified: false } => !result.notModified);
         if (captures.length !== source.urls.length) {
@@ -91,13 +90,8 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
       }
       let markdown: string;
       try {
-        const pages = captures.map((capture) => {
-          if (capture.mediaType === 'application/pdf') {
-            throw new ExtractError(capture.url, 'unsupported', 'PDF sources are not supported yet');
-          }
-          return { url: capture.finalUrl, html: captureText(capture) };
-        });
-        markdown = normalizeMarkdown(extractContent(pages, source));
+        const files = captures.map((c) => ({ url: c.url, finalUrl: c.finalUrl, mediaType: c.mediaType, contentType: c.contentType, bytes: c.body }));
+        markdown = normalizeMarkdown(await extractDocument(files, source));
       } catch (error) {
         if (error instanceof ExtractError) {
           return { status: 'failed', stage: 'extract', reason: error.reason, message: error.message, url: error.url, transient: false };
@@ -165,6 +159,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
     if (!options.dryRun) await validators.save();
     return { results: sources.map((source) => results.get(source)!), repaired };
   } finally {
+    await closeCapturer();
     await writer?.close();
   }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadSources, type Source, type SourceFilter } from './sources/index.ts';
-import { decodeBody } from './fetch/index.ts';
-import { extractContent, ExtractError } from './extract/index.ts';
+import { ExtractError } from './extract/index.ts';
+import { extractDocument } from './extract/document.ts';
 import { normalizeMarkdown } from './normalize/index.ts';
 import { guardVersion } from './guard/index.ts';
 import { ArchiveWriter } from './record/index.ts';
@@ -108,13 +108,11 @@ export async function reextractArchive(options: {
 
 async function rederive(cat: CatFile, evidence: string, source: Source): Promise<string> {
   const meta = JSON.parse((await cat.text(`${evidence}:capture.json`)) ?? '{"pages":[]}') as CaptureMeta;
-  const pages = [];
+  const files = [];
   for (const page of meta.pages) {
     const bytes = (await cat.read(`${evidence}:${page.file}`)) ?? Buffer.alloc(0);
-    if (page.media_type === 'text/markdown') return normalizeMarkdown(bytes.toString('utf8'));
-    if (page.media_type === 'application/pdf') throw new ExtractError(page.url, 'unsupported', 'PDF evidence cannot be re-extracted yet');
-    pages.push({ url: page.final_url, html: decodeBody(bytes, page.media_type === 'text/html' ? 'text/html' : page.media_type).text });
+    files.push({ url: page.url, finalUrl: page.final_url, mediaType: page.media_type, bytes });
   }
-  if (pages.length === 0) throw new ExtractError(source.urls[0] ?? evidence, 'empty', `evidence ${evidence.slice(0, 12)} holds no page`);
-  return normalizeMarkdown(extractContent(pages, source));
+  if (files.length === 0) throw new ExtractError(source.urls[0] ?? evidence, 'empty', `evidence ${evidence.slice(0, 12)} holds no page`);
+  return normalizeMarkdown(await extractDocument(files, source));
 }

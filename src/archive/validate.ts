@@ -1,7 +1,9 @@
 import dns from 'node:dns/promises';
 import { loadSources, type Source } from './sources/index.ts';
-import { captureText, createFetchScheduler, fetchCapture, FetchError, urlShapeProblem, type FetchOptions } from './fetch/index.ts';
-import { extractContent, ExtractError } from './extract/index.ts';
+import { createFetchScheduler, FetchError, urlShapeProblem, type FetchOptions } from './fetch/index.ts';
+import { createCapturer } from './fetch/capturer.ts';
+import { ExtractError } from './extract/index.ts';
+import { extractDocument } from './extract/document.ts';
 import { normalizeMarkdown } from './normalize/index.ts';
 import { guardVersion } from './guard/index.ts';
 
@@ -61,22 +63,19 @@ export async function validateSources(options: ValidateOptions): Promise<Validat
     for (const check of checks) options.onChecked?.(check);
     return { online, checks };
   }
-  const scheduler = createFetchScheduler({ perHostDelayMs: options.perHostDelayMs ?? 1000 });
+  const capturer = createCapturer(createFetchScheduler({ perHostDelayMs: options.perHostDelayMs ?? 1000 }), options.fetch ?? {});
   const captureOnce = async (source: Source) => {
-    const pages = [];
+    const files = [];
     for (const url of source.urls) {
-      const result = await scheduler.schedule(url, () => fetchCapture(url, options.fetch));
+      const result = await capturer.capture(source, url);
       if (result.notModified) throw new FetchError(url, 'network', 'unexpected 304');
-      if (result.mediaType === 'application/pdf') throw new ExtractError(url, 'unsupported', 'PDF sources are not supported yet');
-      pages.push({ url: result.finalUrl, html: captureText(result) });
+      files.push({ url, finalUrl: result.finalUrl, mediaType: result.mediaType, contentType: result.contentType, bytes: result.body });
     }
-    return normalizeMarkdown(extractContent(pages, source));
+    return normalizeMarkdown(await extractDocument(files, source));
   };
-  await Promise.all(
-    checks.map(async (check) => {
-      if (check.source.browser) {
-        check.problems.push('needs a browser to render; browser rendering is not available in this version, so it was not fetched');
-      } else {
+  try {
+    await Promise.all(
+      checks.map(async (check) => {
         try {
           const first = await captureOnce(check.source);
           check.checked.push('fetched', 'selectors match');
@@ -89,9 +88,11 @@ export async function validateSources(options: ValidateOptions): Promise<Validat
           if (error instanceof FetchError || error instanceof ExtractError) check.problems.push(error.message);
           else throw error;
         }
-      }
-      options.onChecked?.(check);
-    }),
-  );
+        options.onChecked?.(check);
+      }),
+    );
+  } finally {
+    await capturer.close();
+  }
   return { online, checks };
 }
