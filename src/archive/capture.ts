@@ -7,7 +7,10 @@ import { ExtractError } from './extract/index.ts';
 import { extractDocument } from './extract/document.ts';
 import { normalizeMarkdown } from './normalize/index.ts';
 import { guardVersion, type GuardReason } from './guard/index.ts';
-import { ArchiveWriter, readLatestVersion } from './record/index.ts';
+import { DEFAULT_HOLD_POLICY, formatHeld, isFlap, observe, parseHeld, release, type HoldPolicy, type HoldReason, type RecentVersion } from './held.ts';
+import { readHistory } from '../history/log.ts';
+import { sha256 } from '../history/version-file.ts';
+import { ArchiveWriter, readLatestVersion, readState } from './record/index.ts';
 import { gitDir } from './record/lock.ts';
 import { classifyTextChange } from '../analysis/change-kind.ts';
 import { ValidatorsCache } from './validators-cache.ts';
@@ -18,6 +21,7 @@ export type SourceOutcome =
   | { status: 'would-record'; change: ChangeKind }
   | { status: 'unchanged'; notModified: boolean }
   | { status: 'refused'; reason: GuardReason; detail: string }
+  | { status: 'held'; reason: HoldReason; detail: string; sightings: number; needed: number }
   | { status: 'failed'; stage: 'fetch' | 'extract'; reason: string; message: string; url: string; transient: boolean };
 
 export interface SourceResult {
@@ -40,6 +44,8 @@ export interface CaptureOptions {
   /** The clock; the demo replays history with a simulated one. */
   now?: () => Date;
   onProgress?: (result: SourceResult, done: number, total: number) => void;
+  /** When suspicious texts (shrinks, collapses, flaps) are recorded: docs/decisions/0006. */
+  holdPolicy?: HoldPolicy;
 }
 
 export interface CaptureReport {
@@ -62,6 +68,10 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
   try {
     const repaired = writer?.repaired ?? [];
     const validators = await new ValidatorsCache(await gitDir(archiveDir)).load();
+    const policy = options.holdPolicy ?? DEFAULT_HOLD_POLICY;
+    const held = parseHeld(await readState(archiveDir, 'held.json'));
+    let heldChanged = false;
+    const recent = await recentVersions(archiveDir);
     const scheduler = createFetchScheduler({ concurrency: options.concurrency ?? 4, perHostDelayMs: options.perHostDelayMs ?? 1000 });
     const now = options.now ?? (() => new Date());
     const capturer = createCapturer(scheduler, { ...options.fetch, now });
@@ -98,12 +108,43 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
         }
         throw error;
       }
-      const verdict = guardVersion({ markdown, ...(latest ? { previous: latest.body } : {}) });
-      if (!verdict.accepted) return { status: 'refused', reason: verdict.reason, detail: verdict.detail };
-
+      const verdict = guardVersion({ markdown, language: source.language, ...(latest ? { previous: latest.body } : {}) });
+      if (verdict.verdict === 'refuse') return { status: 'refused', reason: verdict.reason, detail: verdict.detail };
+      const id = `${source.platform}/${source.document}`;
+      if (latest && latest.body === markdown) {
+        if (release(held, id)) heldChanged = true;
+        return { status: 'unchanged', notModified: false };
+      }
       const remember = () => {
         for (const capture of captures) validators.set(capture.url, { ...(capture.etag ? { etag: capture.etag } : {}), ...(capture.lastModified ? { lastModified: capture.lastModified } : {}) });
       };
+      const capturedAt = captures[0]!.fetchedAt;
+      const evidence = captures.map((capture) => ({
+        url: capture.url,
+        finalUrl: capture.finalUrl,
+        status: capture.status,
+        mediaType: capture.mediaType,
+        fetchedAt: capture.fetchedAt,
+        bytes: capture.body,
+      }));
+      // Suspicious but maybe real: held until the same text is seen on enough consecutive runs.
+      const contentSha = sha256(markdown);
+      const flap = isFlap(contentSha, recent.get(id) ?? [], now(), policy);
+      const hold =
+        verdict.verdict === 'quarantine' ? { reason: verdict.reason, detail: verdict.detail }
+        : flap ? { reason: 'flap' as const, detail: `returns to the text recorded at ${flap.capturedAt}, ${policy.flapWindowDays}-day window` }
+        : undefined;
+      if (hold && policy.confirmations > 1) {
+        if (options.dryRun) return { status: 'held', ...hold, sightings: (held.held[id]?.sha256 === contentSha ? held.held[id]!.sightings : 0) + 1, needed: policy.confirmations };
+        const known = held.held[id];
+        const stored = known?.sha256 === contentSha ? known.evidence : await recorder(() => writer!.storeEvidence(id, capturedAt, evidence));
+        const seen = observe(held, { document: id, sha256: contentSha, ...hold, capturedAt, evidence: stored, markdown }, now().toISOString(), policy);
+        heldChanged = true;
+        if (!seen.confirmed) {
+          remember();
+          return { status: 'held', ...hold, sightings: seen.entry.sightings, needed: policy.confirmations };
+        }
+      } else if (release(held, id)) heldChanged = true;
       if (options.dryRun) {
         const change = classifyTextChange(latest?.body, markdown);
         return change === 'none' ? { status: 'unchanged', notModified: false } : { status: 'would-record', change };
@@ -115,20 +156,14 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
           heading: `${source.platformName} ${source.documentName}`,
           title: source.title,
           sourceUrls: source.urls,
-          capturedAt: captures[0]!.fetchedAt,
+          capturedAt,
           markdown,
-          evidence: captures.map((capture) => ({
-            url: capture.url,
-            finalUrl: capture.finalUrl,
-            status: capture.status,
-            mediaType: capture.mediaType,
-            fetchedAt: capture.fetchedAt,
-            bytes: capture.body,
-          })),
+          evidence,
         }),
       );
       remember();
       if (recorded.status === 'unchanged') return { status: 'unchanged', notModified: false };
+      recent.set(id, [...(recent.get(id) ?? []), { sha256: contentSha, capturedAt }]);
       return { status: 'recorded', change: recorded.change, summary: recorded.summary, commit: recorded.commit };
     };
 
@@ -157,9 +192,22 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureReport
       }),
     );
     if (!options.dryRun) await validators.save();
+    if (writer && heldChanged) await writer.writeState({ 'held.json': formatHeld(held) }, 'Update held texts', now().toISOString());
     return { results: sources.map((source) => results.get(source)!), repaired };
   } finally {
     await closeCapturer();
     await writer?.close();
   }
+}
+
+/** Every recorded version's text hash by document, oldest first: one `git log` pass. */
+async function recentVersions(archiveDir: string): Promise<Map<string, RecentVersion[]>> {
+  const byDocument = new Map<string, RecentVersion[]>();
+  for (const entry of await readHistory(archiveDir, 'HEAD', ['content/archive'])) {
+    const v = entry.version;
+    if (!v) continue;
+    const id = `${v.platform}/${v.document}`;
+    byDocument.set(id, [...(byDocument.get(id) ?? []), { sha256: v.contentSha256, capturedAt: v.capturedAt }]);
+  }
+  return byDocument;
 }

@@ -1,3 +1,5 @@
+import { siteUrlOf } from './settings.ts';
+
 /**
  * The site's URLs. They are part of the citation contract (DESIGN: Site) and never change:
  * every page path ends with a slash, every feed and data file with its extension.
@@ -24,7 +26,17 @@ export const dataLatestPath = () => '/data/latest.json';
 export const dataTextPath = (platform: string, document: string) => `/data/latest/${platform}/${document}.md`;
 export const dataChecksumsPath = () => '/data/SHA256SUMS';
 
-/** An absolute URL on the site: `siteUrl` is the origin (and base path) without a trailing slash. */
+/** An absolute URL on the site: `siteUrl` is the origin and base path, without a trailing slash. */
 export function absoluteUrl(siteUrl: string, path: string): string {
   return `${siteUrl}${path}`;
+}
+
+/**
+ * The path the site is served under (`/repo` for a GitHub Pages project site, `` at a domain's
+ * root), from SITE_URL. Every link in a page goes through `href()`.
+ */
+export const BASE_PATH = new URL(siteUrlOf()).pathname.replace(/\/+$/, '');
+
+export function href(path: string): string {
+  return `${BASE_PATH}${path}`;
 }

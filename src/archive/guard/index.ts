@@ -1,4 +1,4 @@
-import { matchJunk, type JunkPattern, type JunkReason } from './patterns.ts';
+import { JUNK_PATTERNS, matchJunk, type JunkPattern, type JunkReason } from './patterns.ts';
 import { wrongLanguage } from './language.ts';
 import { measureShape, type TextLine, type TextShape } from './shape.ts';
 
@@ -58,7 +58,7 @@ export interface GuardOptions {
   languageMinWords: number;
   /** The language a text reads as must have at least this share of its words among its common words … */
   languageMinStopwordShare: number;
-  /** … and the declared language's share must be under this fraction of it. */
+  /** … and the declared language's share must be under this fraction of it (words only one of the two has then decide). */
   languageMaxDeclaredRatio: number;
 }
 
@@ -77,7 +77,7 @@ export const DEFAULT_GUARD_OPTIONS: GuardOptions = Object.freeze({
   // these margins leave mixed and bilingual texts alone.
   languageMinWords: 80,
   languageMinStopwordShare: 0.12,
-  languageMaxDeclaredRatio: 0.25,
+  languageMaxDeclaredRatio: 0.5,
 });
 
 export interface GuardInput {
@@ -176,7 +176,9 @@ function findJunk(shape: TextShape, options: GuardOptions): { reason: JunkReason
     else return undefined;
   }
   const reason = PRECEDENCE.find((candidate) => candidates.some((finding) => finding.pattern.reason === candidate))!;
-  const chosen = candidates.find((finding) => finding.pattern.reason === reason)!;
+  // Name the most specific pattern (the catalogue lists vendors before generic words), then the first line.
+  const rank = (finding: Finding) => JUNK_PATTERNS.indexOf(finding.pattern);
+  const chosen = candidates.filter((finding) => finding.pattern.reason === reason).reduce((best, finding) => (rank(finding) < rank(best) ? finding : best));
   return { reason, detail: `looks like ${chosen.pattern.label}: ${quote(chosen.line.text)} (${why})` };
 }
 
@@ -196,15 +198,17 @@ function compare(previous: TextShape, next: TextShape, options: GuardOptions): {
       detail: `${next.sections} of the previous version's ${previous.sections} headings are left ${length}: the page was probably captured flattened or from another element`,
     };
   }
-  const markers = (shape: TextShape) => shape.sections + shape.listItems;
+  // List items that became headings are a redesign, not a collapse: only count items that left no heading behind.
+  const lostItems = previous.listItems - next.listItems;
+  const gainedSections = next.sections - previous.sections;
   if (
     previous.listItems >= options.collapseMinListItems &&
     next.listItems < previous.listItems * options.listGoneRatio &&
-    markers(next) < markers(previous) * options.collapseKeepRatio
+    gainedSections < lostItems * options.collapseKeepRatio
   ) {
     return {
       reason: 'structural-collapse',
-      detail: `${next.listItems} of the previous version's ${previous.listItems} list items are left, with no headings in their place, ${length}`,
+      detail: `${next.listItems} of the previous version's ${previous.listItems} list items are left and no headings took their place, ${length}`,
     };
   }
   return undefined;

@@ -15,7 +15,7 @@ const STOPWORDS: Record<string, readonly string[]> = {
   en: ['the', 'and', 'of', 'to', 'in', 'or', 'is', 'are', 'that', 'this', 'for', 'with', 'you', 'your', 'we', 'our', 'us', 'be', 'by', 'on', 'as', 'it', 'not', 'from', 'at', 'an', 'may', 'will', 'any', 'which', 'have', 'has', 'if', 'can', 'such', 'these', 'those', 'other', 'when', 'about', 'how', 'what', 'who', 'their', 'they', 'would', 'should', 'been', 'was', 'were', 'also', 'more', 'all', 'its', 'than', 'into', 'through'],
   fr: ['le', 'la', 'les', 'des', 'du', 'de', 'et', 'est', 'sont', 'un', 'une', 'en', 'dans', 'pour', 'par', 'sur', 'avec', 'vous', 'votre', 'vos', 'nous', 'notre', 'nos', 'que', 'qui', 'ne', 'pas', 'ce', 'cette', 'ces', 'aux', 'au', 'ou', 'il', 'ils', 'elle', 'leur', 'leurs', 'être', 'peut', 'peuvent', 'plus', 'si', 'lorsque', 'afin', 'comme', 'tout', 'tous', 'l', 'd', 'qu', 'à', 'y', 'sont', 'été', 'ainsi', 'dont'],
   de: ['der', 'die', 'das', 'den', 'dem', 'des', 'und', 'ist', 'sind', 'nicht', 'ein', 'eine', 'einer', 'eines', 'einem', 'einen', 'zu', 'zur', 'zum', 'von', 'mit', 'für', 'auf', 'im', 'auch', 'sie', 'wir', 'uns', 'unsere', 'unser', 'ihre', 'ihr', 'ihren', 'ihrer', 'dass', 'werden', 'wird', 'kann', 'können', 'oder', 'bei', 'als', 'wenn', 'aus', 'nach', 'über', 'durch', 'diese', 'dieser', 'dieses', 'sowie', 'wie', 'es', 'haben', 'hat', 'um', 'nur', 'noch', 'gegebenenfalls'],
-  es: ['el', 'la', 'los', 'las', 'de', 'del', 'y', 'en', 'que', 'es', 'son', 'un', 'una', 'unos', 'por', 'para', 'con', 'su', 'sus', 'se', 'no', 'lo', 'al', 'o', 'como', 'más', 'pero', 'si', 'nuestro', 'nuestra', 'nuestros', 'nuestras', 'usted', 'le', 'les', 'este', 'esta', 'estos', 'estas', 'cuando', 'puede', 'pueden', 'también', 'sobre', 'ser', 'hay', 'cualquier', 'otros', 'tu', 'tus', 'e', 'u'],
+  es: ['el', 'la', 'los', 'las', 'de', 'del', 'y', 'en', 'que', 'es', 'son', 'un', 'una', 'unos', 'por', 'para', 'con', 'su', 'sus', 'se', 'no', 'lo', 'al', 'o', 'como', 'más', 'pero', 'si', 'nuestro', 'nuestra', 'nuestros', 'nuestras', 'usted', 'le', 'les', 'este', 'esta', 'estos', 'estas', 'cuando', 'puede', 'pueden', 'también', 'sobre', 'ser', 'hay', 'cualquier', 'otros', 'tu', 'tus'],
   it: ['il', 'lo', 'la', 'i', 'gli', 'le', 'di', 'del', 'della', 'dei', 'delle', 'degli', 'e', 'è', 'che', 'per', 'con', 'un', 'una', 'uno', 'non', 'in', 'da', 'dal', 'dalla', 'al', 'alla', 'ai', 'sono', 'si', 'ci', 'come', 'più', 'se', 'o', 'nostro', 'nostri', 'nostra', 'tuo', 'tuoi', 'tua', 'questo', 'questa', 'questi', 'può', 'possono', 'anche', 'essere', 'dell', 'all', 'nell', 'dall', 'sull', 'ed', 'quando', 'nel', 'nella'],
   pt: ['o', 'os', 'a', 'as', 'de', 'do', 'da', 'dos', 'das', 'e', 'é', 'que', 'em', 'no', 'na', 'nos', 'nas', 'um', 'uma', 'para', 'por', 'pelo', 'pela', 'com', 'não', 'se', 'ao', 'aos', 'à', 'ou', 'seu', 'sua', 'seus', 'suas', 'você', 'nós', 'nosso', 'nossa', 'nossos', 'mais', 'como', 'são', 'pode', 'podem', 'também', 'este', 'esta', 'isso', 'quando', 'ser', 'sobre', 'suas', 'às'],
   nl: ['de', 'het', 'een', 'en', 'van', 'in', 'is', 'zijn', 'dat', 'die', 'te', 'op', 'voor', 'met', 'niet', 'je', 'jouw', 'uw', 'u', 'we', 'wij', 'ons', 'onze', 'of', 'aan', 'als', 'door', 'bij', 'om', 'ook', 'kan', 'kunnen', 'deze', 'dit', 'worden', 'wordt', 'naar', 'uit', 'over', 'zoals', 'hebben', 'heeft', 'geen', 'tot', 'wanneer', 'welke', 'er'],
@@ -42,22 +42,31 @@ for (const [language, words] of Object.entries(STOPWORDS)) {
 }
 
 type Script = 'latin' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'han' | 'kana' | 'hangul' | 'thai';
+/** Letters only (`(?=\p{L})`): Thai or Devanagari vowel signs are marks, and would make a share above 100%. */
 const SCRIPTS: Array<[Script, RegExp]> = [
-  ['latin', /\p{Script=Latin}/gu],
-  ['cyrillic', /\p{Script=Cyrillic}/gu],
-  ['greek', /\p{Script=Greek}/gu],
-  ['arabic', /\p{Script=Arabic}/gu],
-  ['hebrew', /\p{Script=Hebrew}/gu],
-  ['han', /\p{Script=Han}/gu],
-  ['kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/gu],
-  ['hangul', /\p{Script=Hangul}/gu],
-  ['thai', /\p{Script=Thai}/gu],
+  ['latin', /(?=\p{L})\p{Script=Latin}/gu],
+  ['cyrillic', /(?=\p{L})\p{Script=Cyrillic}/gu],
+  ['greek', /(?=\p{L})\p{Script=Greek}/gu],
+  ['arabic', /(?=\p{L})\p{Script=Arabic}/gu],
+  ['hebrew', /(?=\p{L})\p{Script=Hebrew}/gu],
+  ['han', /(?=\p{L})\p{Script=Han}/gu],
+  ['kana', /(?=\p{L})[\p{Script=Hiragana}\p{Script=Katakana}]/gu],
+  ['hangul', /(?=\p{L})\p{Script=Hangul}/gu],
+  ['thai', /(?=\p{L})\p{Script=Thai}/gu],
 ];
 
 /** The writing system each supported language is written in; Japanese mixes Han and kana. */
 const SCRIPT_OF: Record<string, 'latin' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'chinese' | 'japanese' | 'hangul' | 'thai'> = {
   ...Object.fromEntries(Object.keys(STOPWORDS).map((language) => [language, 'latin' as const])),
   ru: 'cyrillic', uk: 'cyrillic', ar: 'arabic', el: 'greek', he: 'hebrew', zh: 'chinese', ja: 'japanese', ko: 'hangul', th: 'thai',
+};
+
+/** The language a non-Latin script stands for when only one of ours is written in it. */
+const SCRIPT_LANGUAGE: Partial<Record<string, string>> = { arabic: 'ar', greek: 'el', hebrew: 'he', chinese: 'zh', japanese: 'ja', hangul: 'ko', thai: 'th' };
+
+const WRITING: Record<string, string> = {
+  latin: 'Latin script', cyrillic: 'Cyrillic script', greek: 'Greek script', arabic: 'Arabic script', hebrew: 'Hebrew script',
+  thai: 'Thai script', hangul: 'Korean Hangul', japanese: 'Japanese kana and kanji', chinese: 'Chinese characters without kana',
 };
 
 /** Old and macro-language codes folded into the ones the lists use. */
@@ -93,6 +102,8 @@ export interface LanguageProfile {
   letters: number;
   /** Share of words that are function words of each Latin-script language. */
   stopwordShares: Record<string, number>;
+  /** How often each function word occurs (words of no list are left out). */
+  stopwordCounts: Map<string, number>;
   words: number;
 }
 
@@ -110,14 +121,18 @@ export function profileLanguage(text: string): LanguageProfile {
   }
   const letters = prose.match(/\p{L}/gu)?.length ?? 0;
   const hits: Record<string, number> = Object.fromEntries(Object.keys(STOPWORDS).map((language) => [language, 0]));
+  const stopwordCounts = new Map<string, number>();
   let words = 0;
   for (const match of prose.toLowerCase().matchAll(WORD)) {
     const word = match[0].replace(/[şţ]/g, (c) => CEDILLA[c]!);
     words++;
-    for (const language of LOOKUP.get(word) ?? []) hits[language]!++;
+    const languages = LOOKUP.get(word);
+    if (!languages) continue;
+    stopwordCounts.set(word, (stopwordCounts.get(word) ?? 0) + 1);
+    for (const language of languages) hits[language]!++;
   }
   const stopwordShares = Object.fromEntries(Object.entries(hits).map(([language, count]) => [language, words === 0 ? 0 : count / words]));
-  return { scripts, letters, stopwordShares, words };
+  return { scripts, letters, stopwordShares, stopwordCounts, words };
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -146,27 +161,50 @@ export function wrongLanguage(text: string, declared: string, options: LanguageO
   if (size < options.minWords) return undefined;
 
   if (written !== expected) {
-    const dominant = written === 'latin' ? bestLatin(profile) : undefined;
-    const reads = written === 'latin'
-      ? dominant && dominant.share >= options.minStopwordShare ? `reads as ${nameOf(dominant.language)}` : 'is in Latin script'
-      : `is in ${written === 'hangul' ? 'Korean' : written === 'japanese' ? 'Japanese' : written === 'chinese' ? 'Chinese' : `${written[0]!.toUpperCase()}${written.slice(1)}`} script`;
+    const latin = written === 'latin' ? bestLatin(profile) : undefined;
+    const detected =
+      written === 'latin' ? (latin && latin.share >= options.minStopwordShare ? latin.language : 'und')
+      : written === 'cyrillic' ? cyrillicMarkers(text).language
+      : (SCRIPT_LANGUAGE[written] ?? 'und');
     const scriptLetters = written === 'japanese' || written === 'chinese' ? cjk : (profile.scripts[written as Script] ?? 0);
+    const reads = detected === 'und' ? '' : ` reads as ${nameOf(detected)}:`;
     return {
-      detected: written === 'latin' ? (dominant && dominant.share >= options.minStopwordShare ? dominant.language : 'und') : (Object.entries(SCRIPT_OF).find(([, script]) => script === written)?.[0] ?? 'und'),
-      detail: `declared ${nameOf(language)} (${declared}) but the text ${reads} (${percent(scriptLetters / profile.letters)} of its ${profile.letters} letters)`,
+      detected,
+      detail: `declared ${nameOf(language)} (${declared}) but the text${reads} ${percent(scriptLetters / profile.letters)} of its ${profile.letters} letters are ${WRITING[written]}`,
     };
   }
-  if (written === 'cyrillic') return cyrillic(text, language, options);
+  if (written === 'cyrillic') return cyrillic(text, language, declared);
   if (written !== 'latin') return undefined;
 
   const best = bestLatin(profile);
   const own = profile.stopwordShares[language] ?? 0;
   if (!best || best.language === language || best.share < options.minStopwordShare) return undefined;
   if (own >= best.share * options.maxDeclaredRatio) return undefined;
+  // Related languages share many function words ("de", "la", "en"); the words only one of the two
+  // has decide: a Spanish text has "el", "los", "y" and no "le", "les", "et".
+  const onlyBest = distinctShare(profile, best.language, language);
+  const onlyOwn = distinctShare(profile, language, best.language);
+  if (onlyBest < MIN_DISTINCT_SHARE || onlyOwn >= onlyBest * MAX_DISTINCT_RATIO) return undefined;
   return {
     detected: best.language,
-    detail: `declared ${nameOf(language)} (${declared}) but the text reads as ${nameOf(best.language)}: ${percent(best.share)} of its ${profile.words} words are common ${nameOf(best.language)} words, ${percent(own)} common ${nameOf(language)} words`,
+    detail: `declared ${nameOf(language)} (${declared}) but the text reads as ${nameOf(best.language)}: of its ${profile.words} words, ${percent(best.share)} are common ${nameOf(best.language)} words (${percent(onlyBest)} not ${nameOf(language)}), ${percent(own)} common ${nameOf(language)} words (${percent(onlyOwn)} not ${nameOf(best.language)})`,
   };
+}
+
+/** Words of `language`'s list that are not in `other`'s must be at least this share of the text … */
+const MIN_DISTINCT_SHARE = 0.03;
+/** … and the declared language's own words under this fraction of them: a mostly other-language text. */
+const MAX_DISTINCT_RATIO = 0.2;
+
+/** Share of the text's words that are function words of `language` and not of `other`. */
+function distinctShare(profile: LanguageProfile, language: string, other: string): number {
+  if (profile.words === 0) return 0;
+  let count = 0;
+  for (const [word, n] of profile.stopwordCounts) {
+    const languages = LOOKUP.get(word)!;
+    if (languages.includes(language) && !languages.includes(other)) count += n;
+  }
+  return count / profile.words;
 }
 
 function bestLatin(profile: LanguageProfile): { language: string; share: number } | undefined {
@@ -181,16 +219,22 @@ function bestLatin(profile: LanguageProfile): { language: string; share: number 
  * Russian and Ukrainian share most letters; each has a few of its own (ы э ъ ё against і ї є ґ).
  * Other Cyrillic languages get no verdict.
  */
-function cyrillic(text: string, language: string, options: LanguageOptions): LanguageEvidence | undefined {
+function cyrillic(text: string, language: string, declared: string): LanguageEvidence | undefined {
   if (language !== 'ru' && language !== 'uk') return undefined;
+  const { letters, russian, ukrainian } = cyrillicMarkers(text);
+  const [own, other, otherLanguage] = language === 'ru' ? [russian, ukrainian, 'uk'] : [ukrainian, russian, 'ru'];
+  // Each marker set is a few percent of the letters of its own language and absent from the other.
+  if (other < letters * 0.01 || own >= other * MAX_DISTINCT_RATIO) return undefined;
+  return {
+    detected: otherLanguage,
+    detail: `declared ${nameOf(language)} (${declared}) but the text reads as ${nameOf(otherLanguage)}: ${other} of its ${letters} letters are ones only ${nameOf(otherLanguage)} uses (${own} only ${nameOf(language)} uses)`,
+  };
+}
+
+function cyrillicMarkers(text: string): { letters: number; russian: number; ukrainian: number; language: string } {
   const letters = text.toLowerCase().match(/\p{Script=Cyrillic}/gu) ?? [];
   const russian = letters.filter((c) => 'ыэъё'.includes(c)).length;
   const ukrainian = letters.filter((c) => 'іїєґ'.includes(c)).length;
-  const [own, other, otherLanguage] = language === 'ru' ? [russian, ukrainian, 'uk'] : [ukrainian, russian, 'ru'];
-  // Each marker set is a few percent of the letters of its own language and absent from the other.
-  if (other < letters.length * 0.02 || own >= other * options.maxDeclaredRatio) return undefined;
-  return {
-    detected: otherLanguage,
-    detail: `declared ${nameOf(language)} but the text reads as ${nameOf(otherLanguage)}: ${other} letters only ${nameOf(otherLanguage)} uses, ${own} only ${nameOf(language)} uses`,
-  };
+  const language = russian > ukrainian * 5 ? 'ru' : ukrainian > russian * 5 ? 'uk' : 'und';
+  return { letters: letters.length, russian, ukrainian, language };
 }

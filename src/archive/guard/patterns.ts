@@ -132,7 +132,11 @@ export const JUNK_PATTERNS: readonly JunkPattern[] = [
     'acepta(?:r)? (?:las |todas las )?cookies para',
     'accetta(?:re)? (?:i |tutti i )?cookie per',
     'aceite os cookies para',
-    'accepteer (?:de |alle )?cookies om'),
+    'accepteer (?:de |alle )?cookies om',
+    // Consent interstitials (IAB TCF, Google's "Before you continue") shown instead of the page.
+    'we and our \\d+ (?:iab )?(?:tcf )?(?:vendors|partners) (?:store|use|process)',
+    'by clicking "?accept all"?,? you (?:agree|consent)'),
+  whole('cookie-wall', 'a cookie consent interstitial', 'before you continue(?: to [\\p{L} ]{1,30})?', 'avant d\'accéder à [\\p{L} ]{1,30}', 'bevor sie zu [\\p{L} ]{1,30} weitergehen'),
   whole('cookie-wall', 'a cookie consent banner', 'accept all cookies', 'allow all cookies', 'accept all', 'reject all', 'allow all', 'tout accepter', 'tout refuser', 'alle akzeptieren', 'alle ablehnen', 'aceptar todo', 'rechazar todo', 'accetta tutto', 'rifiuta tutto', 'aceitar tudo', 'rejeitar tudo', 'alles accepteren', 'alles weigeren'),
 
   // Error pages served with status 200.

@@ -1,0 +1,12 @@
+import type { APIRoute } from 'astro';
+import { archive } from '../../../site/archive.ts';
+import { platformJson } from '../../../site/open-data.ts';
+
+export async function getStaticPaths() {
+  return (await archive()).platforms.map((platform) => ({ params: { platform: platform.slug } }));
+}
+
+export const GET: APIRoute = async ({ params }) => {
+  const data = await archive();
+  return new Response(platformJson(data, data.platform(String(params.platform))!), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+};

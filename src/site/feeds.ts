@@ -1,0 +1,144 @@
+import type { Archive, Version } from './archive.ts';
+import { ARCHIVE_NAME } from './citation.ts';
+import { absoluteUrl, documentPath, feedPath, platformPath, type FeedFormat } from './urls.ts';
+
+/**
+ * Feeds are the alert channel: RSS 2.0 and Atom, for the whole archive, each platform and each
+ * document. Each item is one version (technical re-extractions left out), its id the version's
+ * permanent URL, its date the capture time. Written by hand: both formats are small, and every
+ * string from the archive passes through `xml()`.
+ */
+
+/** The newest items a feed carries; older versions stay on the site and in the JSON API. */
+export const FEED_LIMIT = 100;
+
+export interface Feed {
+  /** `all`, `<platform>` or `<platform>/<document>`: the part of the feed's URL before the format. */
+  key: string;
+  title: string;
+  description: string;
+  /** The page the feed follows. */
+  pagePath: string;
+  paths: Record<FeedFormat, string>;
+  items: Version[];
+}
+
+export function inFeeds(version: Version): boolean {
+  return version.change !== 'technical';
+}
+
+export function feedsOf(archive: Archive): Feed[] {
+  const feed = (key: string, title: string, description: string, pagePath: string, versions: Version[], platform?: string, document?: string): Feed => ({
+    key,
+    title,
+    description,
+    pagePath,
+    paths: { rss: feedPath('rss', platform, document), atom: feedPath('atom', platform, document) },
+    items: versions.filter(inFeeds).slice(0, FEED_LIMIT),
+  });
+  return [
+    feed('all', `${ARCHIVE_NAME}: all changes`, 'Every new version of every document the archive tracks.', '/', archive.versions),
+    ...archive.platforms.flatMap((platform) => [
+      feed(platform.slug, `${ARCHIVE_NAME}: ${platform.name}`, `New versions of ${platform.name}’s documents.`, platformPath(platform.slug), platform.timeline, platform.slug),
+      ...platform.documents.map((document) =>
+        feed(
+          `${platform.slug}/${document.slug}`,
+          `${ARCHIVE_NAME}: ${platform.name} ${document.name}`,
+          `New versions of ${platform.name}’s ${document.name}.`,
+          documentPath(platform.slug, document.slug),
+          [...document.versions].reverse(),
+          platform.slug,
+          document.slug,
+        ),
+      ),
+    ]),
+  ];
+}
+
+/** Text safe in XML content and attributes: escaped, and without the characters XML 1.0 forbids. */
+export function xml(value: string): string {
+  return value
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+export function itemTitle(version: Version): string {
+  return `${version.platformName} ${version.documentName}: ${version.summary}`;
+}
+
+function itemDescription(version: Version): string {
+  return `${version.change === 'initial' ? 'First recorded version' : `${version.change[0]!.toUpperCase()}${version.change.slice(1)} change`}, captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. Commit ${version.commit}; SHA-256 of the text ${version.contentSha256}.`;
+}
+
+/** The feed's date: its newest item's capture time (not the build time, so that rebuilds are identical). */
+function updated(feed: Feed, archive: Archive): string {
+  return feed.items[0]?.capturedAt ?? archive.head?.date ?? '1970-01-01T00:00:00Z';
+}
+
+export function rss(feed: Feed, archive: Archive): string {
+  const site = archive.settings.siteUrl;
+  const items = feed.items.map((version) => {
+    const link = absoluteUrl(site, version.path);
+    return [
+      '    <item>',
+      `      <title>${xml(itemTitle(version))}</title>`,
+      `      <link>${xml(link)}</link>`,
+      `      <guid isPermaLink="true">${xml(link)}</guid>`,
+      `      <pubDate>${new Date(version.capturedAt).toUTCString()}</pubDate>`,
+      `      <category>${xml(version.change)}</category>`,
+      `      <description>${xml(itemDescription(version))}</description>`,
+      '    </item>',
+    ].join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    '  <channel>',
+    `    <title>${xml(feed.title)}</title>`,
+    `    <link>${xml(absoluteUrl(site, feed.pagePath))}</link>`,
+    `    <description>${xml(feed.description)}</description>`,
+    `    <atom:link href="${xml(absoluteUrl(site, feed.paths.rss))}" rel="self" type="application/rss+xml"/>`,
+    '    <language>en</language>',
+    `    <lastBuildDate>${new Date(updated(feed, archive)).toUTCString()}</lastBuildDate>`,
+    ...items,
+    '  </channel>',
+    '</rss>',
+    '',
+  ].join('\n');
+}
+
+export function atom(feed: Feed, archive: Archive): string {
+  const site = archive.settings.siteUrl;
+  const entries = feed.items.map((version) => {
+    const link = absoluteUrl(site, version.path);
+    return [
+      '  <entry>',
+      `    <title>${xml(itemTitle(version))}</title>`,
+      `    <link rel="alternate" type="text/html" href="${xml(link)}"/>`,
+      `    <id>${xml(link)}</id>`,
+      `    <published>${xml(version.capturedAt)}</published>`,
+      `    <updated>${xml(version.capturedAt)}</updated>`,
+      `    <category term="${xml(version.change)}"/>`,
+      `    <summary>${xml(itemDescription(version))}</summary>`,
+      '  </entry>',
+    ].join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    `  <title>${xml(feed.title)}</title>`,
+    `  <subtitle>${xml(feed.description)}</subtitle>`,
+    `  <link rel="alternate" type="text/html" href="${xml(absoluteUrl(site, feed.pagePath))}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${xml(absoluteUrl(site, feed.paths.atom))}"/>`,
+    `  <id>${xml(absoluteUrl(site, feed.paths.atom))}</id>`,
+    `  <updated>${xml(updated(feed, archive))}</updated>`,
+    `  <author><name>${xml(ARCHIVE_NAME)}</name></author>`,
+    ...entries,
+    '</feed>',
+    '',
+  ].join('\n');
+}

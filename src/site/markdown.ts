@@ -1,0 +1,167 @@
+import type { Element, ElementContent, Nodes as HastNodes, Parents as HastParents, Root as HastRoot, Text as HastText } from 'hast';
+import type { Html } from 'mdast';
+import { toHtml } from 'hast-util-to-html';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { toHast, type State } from 'mdast-util-to-hast';
+import { gfm } from 'micromark-extension-gfm';
+import { sha256 } from '../history/version-file.ts';
+
+/**
+ * Renders archived Markdown — scraped, untrusted text — to HTML that is safe to put in a page:
+ * raw HTML in the text is shown as text (never as markup), links keep only http(s), mailto and
+ * tel targets (relative ones are resolved against the document's source URL), images become
+ * links (a reader's browser never fetches from a platform's server), and every heading gets a
+ * stable, deduplicated id with an anchor link.
+ */
+
+export interface Heading {
+  /** 2–6: document headings are shifted one level down, below the page's own h1. */
+  depth: number;
+  id: string;
+  text: string;
+}
+
+export interface RenderedText {
+  html: string;
+  headings: Heading[];
+}
+
+export interface RenderOptions {
+  /** Where relative links in the text point to: the document's source URL. */
+  base?: string | undefined;
+  /** Ids the page itself uses, which headings must not take. */
+  reservedIds?: readonly string[];
+}
+
+/** Ids used by the site's own page structure; a heading called "History" becomes `history-1`. */
+export const PAGE_IDS = [
+  'main', 'top', 'text', 'contents', 'citation', 'cite', 'cite-plain', 'cite-bibtex', 'cite-csl-json', 'diff', 'diff-line-by-line',
+  'diff-line-by-line-title', 'diff-side-by-side', 'diff-side-by-side-title', 'history', 'versions', 'search', 'feeds', 'about-document', 'footnote-label',
+] as const;
+
+const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+
+/**
+ * The target of a link found in archived text, or undefined when it must not be a link.
+ * The WHATWG URL parser does what a browser does with `java\tscript:` or ` JAVASCRIPT:`, so the
+ * protocol checked is the one a browser would follow.
+ */
+export function safeHref(raw: string, base?: string): string | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  if (value.startsWith('#')) return /^#[^\s<>"']*$/.test(value) ? value : undefined;
+  let url: URL;
+  try {
+    url = base ? new URL(value, base) : new URL(value);
+  } catch {
+    return undefined;
+  }
+  return SAFE_PROTOCOLS.has(url.protocol) ? url.href : undefined;
+}
+
+/** A heading's slug: lower-case letters and digits of any script, joined by hyphens. */
+export function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\s-]+/gu, '')
+    .trim()
+    .replace(/[\s-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || 'section';
+}
+
+function textOf(node: HastNodes): string {
+  if (node.type === 'text') return node.value;
+  if ('children' in node) return node.children.map((child) => textOf(child as HastNodes)).join('');
+  return '';
+}
+
+const element = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
+const text = (value: string): HastText => ({ type: 'text', value });
+
+function transform(tree: HastRoot, options: RenderOptions): Heading[] {
+  const used = new Set<string>(options.reservedIds ?? PAGE_IDS);
+  const headings: Heading[] = [];
+  const visit = (parent: HastParents) => {
+    parent.children = parent.children.flatMap((child): Array<typeof child> => {
+      if (child.type !== 'element') return [child];
+      visit(child);
+      const heading = /^h([1-6])$/.exec(child.tagName);
+      if (heading) {
+        const depth = Math.min(6, Number(heading[1]) + 1);
+        const label = textOf(child).replace(/\s+/g, ' ').trim();
+        // The footnotes' heading keeps the id its references point to (aria-describedby).
+        let id = child.properties.id === 'footnote-label' ? 'footnote-label' : slugify(label);
+        if (id !== 'footnote-label') for (let n = 1; used.has(id); n++) id = `${slugify(label)}-${n}`;
+        used.add(id);
+        headings.push({ depth, id, text: label });
+        child.tagName = `h${depth}`;
+        child.properties = { id };
+        child.children.push(
+          text(' '),
+          element('a', { className: ['anchor'], href: `#${id}` }, [
+            element('span', { ariaHidden: 'true' }, [text('§')]),
+            element('span', { className: ['visually-hidden'] }, [text(`Link to the section “${label}”`)]),
+          ]),
+        );
+        return [child];
+      }
+      if (child.tagName === 'a') {
+        const href = typeof child.properties.href === 'string' ? child.properties.href : '';
+        // Footnote references and back-references point inside the page.
+        const target = safeHref(href, options.base);
+        if (target === undefined) return [element('span', { className: ['dropped-link'] }, child.children)];
+        const internal = target.startsWith('#');
+        child.properties = {
+          href: target,
+          ...(internal ? pick(child.properties, ['id', 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel', 'className']) : { rel: ['nofollow', 'noreferrer'] }),
+        };
+        return [child];
+      }
+      if (child.tagName === 'img') {
+        const src = typeof child.properties.src === 'string' ? safeHref(child.properties.src, options.base) : undefined;
+        const alt = typeof child.properties.alt === 'string' && child.properties.alt.trim() ? child.properties.alt.trim() : 'untitled';
+        const label = text(`[image: ${alt}]`);
+        return [src ? element('a', { href: src, rel: ['nofollow', 'noreferrer'], className: ['image-link'] }, [label]) : element('span', { className: ['image-link'] }, [label])];
+      }
+      return [child];
+    }) as typeof parent.children;
+  };
+  visit(tree);
+  return headings;
+}
+
+function pick(properties: Element['properties'], names: string[]): Element['properties'] {
+  return Object.fromEntries(names.filter((name) => properties[name] !== undefined).map((name) => [name, properties[name]]));
+}
+
+/** Renders once, without caching. */
+export function renderMarkdownUncached(markdown: string, options: RenderOptions = {}): RenderedText {
+  const mdast = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const hast = toHast(mdast, {
+    // Raw HTML in a scraped text is text that the page happened to contain: show it, never run it.
+    handlers: { html: (_state: State, node: Html) => text(node.value) },
+    footnoteLabelTagName: 'h2',
+  }) as HastRoot;
+  const headings = transform(hast, options);
+  return { html: toHtml(hast), headings };
+}
+
+const memory = new Map<string, RenderedText>();
+
+/**
+ * Renders each distinct text once per build (by its SHA-256 and the base URL). There is no
+ * cache on disk: across builds, Astro's incremental build skips the version pages themselves
+ * (and re-renders them when this code changes), which a cache keyed by hand could not follow.
+ */
+export function renderMarkdown(markdown: string, options: RenderOptions = {}): RenderedText {
+  const key = `${sha256(markdown)}\0${options.base ?? ''}\0${(options.reservedIds ?? PAGE_IDS).join(',')}`;
+  let rendered = memory.get(key);
+  if (!rendered) {
+    rendered = renderMarkdownUncached(markdown, options);
+    memory.set(key, rendered);
+  }
+  return rendered;
+}

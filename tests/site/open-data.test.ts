@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readHistory } from '../../src/history/log.ts';
+import { git } from '../../src/history/git.ts';
+import { parseVersionFile, sha256 } from '../../src/history/version-file.ts';
+import { demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite } from '../support/site.ts';
+
+interface VersionRecord {
+  platform: string;
+  document: string;
+  id: string;
+  capturedAt: string;
+  commit: string;
+  commitUrl: string;
+  contentSha256: string;
+  captureSha256: string[];
+  change: string;
+  summary: string;
+  url: string;
+  previous: string | null;
+}
+
+describe('open data', () => {
+  let site: BuiltSite;
+
+  beforeAll(async () => {
+    site = await demoSite();
+  });
+
+  it('lists in /api/versions.json every version commit of the archive, with its hashes and URLs', async () => {
+    const api = JSON.parse(await readBuilt(site.distDir, '/api/versions.json')) as { versions: VersionRecord[]; license: Record<string, string> };
+    const history = (await readHistory(site.archiveDir)).filter((entry) => entry.version);
+    expect(api.versions.map((v) => v.commit).sort()).toEqual(history.map((entry) => entry.commit).sort());
+    for (const entry of history) {
+      const record = api.versions.find((v) => v.commit === entry.commit)!;
+      expect(record).toMatchObject({
+        platform: entry.version!.platform,
+        document: entry.version!.document,
+        capturedAt: entry.version!.capturedAt,
+        contentSha256: entry.version!.contentSha256,
+        captureSha256: entry.version!.captureSha256,
+        change: entry.version!.change,
+        summary: entry.version!.summary,
+        commitUrl: `${TEST_REPOSITORY_URL}/commit/${entry.commit}`,
+      });
+      expect(record.url).toBe(`${TEST_SITE_URL}/platforms/${record.platform}/${record.document}/${record.id}/`);
+    }
+    expect(api.license.importedData).toContain('Open Terms Archive contributors');
+    expect(api.license.code).toContain('AGPL');
+  });
+
+  it('links each version to the one before it in /api/platforms/<platform>.json', async () => {
+    const platforms = JSON.parse(await readBuilt(site.distDir, '/api/platforms.json')) as { platforms: Array<{ platform: string; documents: Array<{ document: string; versionCount: number }> }> };
+    expect(platforms.platforms.map((p) => p.platform)).toContain('chirpy');
+    const chirpy = JSON.parse(await readBuilt(site.distDir, '/api/platforms/chirpy.json')) as { versions: VersionRecord[] };
+    const policy = chirpy.versions.filter((v) => v.document === 'privacy-policy').reverse();
+    expect(policy[0]!.previous).toBeNull();
+    for (let i = 1; i < policy.length; i++) expect(policy[i]!.previous).toBe(policy[i - 1]!.id);
+    const declared = platforms.platforms.find((p) => p.platform === 'chirpy')!;
+    expect(declared.documents.reduce((sum, d) => sum + d.versionCount, 0)).toBe(chirpy.versions.length);
+  });
+
+  it('publishes the latest texts byte for byte, with checksums that verify', async () => {
+    const latest = JSON.parse(await readBuilt(site.distDir, '/data/latest.json')) as { documents: Array<{ platform: string; document: string; contentSha256: string; commit: string; text: string }>; license: Record<string, string> };
+    expect(latest.documents.length).toBe(18);
+    expect(latest.license.texts).toMatch(/platforms’ own texts/);
+    const sums = (await readBuilt(site.distDir, '/data/SHA256SUMS')).trim().split('\n').map((line) => line.split('  ') as [string, string]);
+    expect(sums.length).toBe(latest.documents.length + 1);
+    for (const [hash, file] of sums) expect(sha256(await readBuilt(site.distDir, `/data/${file}`))).toBe(hash);
+    for (const document of latest.documents) {
+      expect(sha256(document.text)).toBe(document.contentSha256);
+      const head = parseVersionFile(await git(site.archiveDir, ['show', `HEAD:content/archive/${document.platform}/${document.document}.md`]));
+      expect(document.contentSha256).toBe(head.contentSha256);
+      expect(await git(site.archiveDir, ['log', '-1', '--format=%H', '--', `content/archive/${document.platform}/${document.document}.md`])).toBe(`${document.commit}\n`);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runDemo } from '../../src/demo/index.ts';
+import { REPO_ROOT } from './archive.ts';
+
+/**
+ * Builds the site the way `npm run build` does (a child `astro build`), once per test run:
+ * the demo archive and its site are kept under node_modules/.cache, keyed by a hash of
+ * everything they are made from, so that the site test files (in separate workers) share one
+ * build, and a re-run with unchanged sources reuses it. The build output must live inside
+ * the repository: Astro's prerender chunks import packages from the nearest node_modules.
+ */
+
+export const SITE_TESTS_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'governance-archive', 'site-tests');
+export const TEST_SITE_URL = 'https://archive.example.org';
+export const TEST_REPOSITORY_URL = 'https://forge.example.org/governance/archive';
+
+export interface BuiltSite {
+  archiveDir: string;
+  distDir: string;
+  siteUrl: string;
+  log: string;
+}
+
+const ASTRO = path.join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+
+/** Runs `astro build` for an archive into `outDir`; rejects with the build's output when it fails. */
+export function buildSite(options: { archiveDir: string; outDir: string; cacheDir: string; env?: Record<string, string> }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ARCHIVE_DIR: options.archiveDir,
+      SITE_URL: TEST_SITE_URL,
+      ARCHIVE_REPOSITORY_URL: TEST_REPOSITORY_URL,
+      SITE_CACHE_DIR: options.cacheDir,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      GITHUB_SERVER_URL: '',
+      GITHUB_REPOSITORY: '',
+      ARCHIVE_CHECKED_AT: '',
+      ...options.env,
+    };
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, [ASTRO, 'build', '--outDir', options.outDir], { cwd: REPO_ROOT, env });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new Error(`astro build exited with ${code}:\n${log.slice(-6000)}`))));
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** A hash of what the demo site is made of: the code, the fixture web, the lockfile, the config. */
+async function sourceKey(): Promise<string> {
+  const hash = createHash('sha256');
+  const roots = ['src', 'public', 'tests/fixtures/web', 'astro.config.ts', 'package-lock.json'].map((p) => path.join(REPO_ROOT, p));
+  const files: string[] = [];
+  for (const root of roots) {
+    const info = await stat(root).catch(() => undefined);
+    if (info?.isFile()) files.push(root);
+    else if (info?.isDirectory()) files.push(...(await filesUnder(root)));
+  }
+  for (const file of files.sort()) {
+    hash.update(path.relative(REPO_ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `make` in `dir` once across processes: the first caller takes a lock (an atomic mkdir)
+ * and builds; the others wait for the `complete` marker. A lock left by a killed run expires.
+ */
+async function once(dir: string, make: () => Promise<string>): Promise<string> {
+  const marker = path.join(dir, 'complete');
+  const lock = path.join(dir, 'lock');
+  for (;;) {
+    const done = await readFile(marker, 'utf8').catch(() => undefined);
+    if (done !== undefined) return done;
+    await mkdir(dir, { recursive: true });
+    const locked = await mkdir(lock).then(() => true, () => false);
+    if (locked) {
+      try {
+        const log = await make();
+        await writeFile(marker, log);
+        return log;
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+    }
+    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 10 * 60_000) await rm(lock, { recursive: true, force: true });
+    await sleep(500);
+  }
+}
+
+let demo: Promise<BuiltSite> | undefined;
+
+/** The demo archive (the fixture web captured day by day) and its built site. */
+export function demoSite(): Promise<BuiltSite> {
+  demo ??= (async () => {
+    const key = await sourceKey();
+    const dir = path.join(SITE_TESTS_DIR, `demo-${key}`);
+    // Builds made from older sources are of no further use.
+    for (const entry of await readdir(SITE_TESTS_DIR).catch(() => [])) {
+      if (entry.startsWith('demo-') && entry !== `demo-${key}`) await rm(path.join(SITE_TESTS_DIR, entry), { recursive: true, force: true });
+    }
+    const archiveDir = path.join(dir, 'archive');
+    const distDir = path.join(dir, 'dist');
+    const log = await once(dir, async () => {
+      const result = await runDemo({ archiveDir });
+      if (result.failed > 0) throw new Error(`the demo failed to capture ${result.failed} document(s)`);
+      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache') });
+    });
+    return { archiveDir, distDir, siteUrl: TEST_SITE_URL, log };
+  })();
+  return demo;
+}
+
+/** A built file's text, by its site path (`/platforms/` → `platforms/index.html`). */
+export async function readBuilt(distDir: string, sitePath: string): Promise<string> {
+  const relative = sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath;
+  return readFile(path.join(distDir, relative), 'utf8');
+}
+
+export async function builtExists(distDir: string, sitePath: string): Promise<boolean> {
+  const relative = sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath;
+  return stat(path.join(distDir, relative)).then((s) => s.isFile(), () => false);
+}
+
+/** Every HTML file of a build, as site paths. */
+export async function builtPages(distDir: string): Promise<string[]> {
+  return (await filesUnder(distDir))
+    .filter((file) => file.endsWith('.html') && !file.includes(`${path.sep}pagefind${path.sep}`))
+    .map((file) => `/${path.relative(distDir, file).split(path.sep).join('/')}`.replace(/index\.html$/, ''))
+    .sort();
+}
