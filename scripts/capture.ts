@@ -14,6 +14,8 @@ Fetches every declared source, extracts and normalizes its text, and records a n
   --document, -d    only these document types
   --dry-run         fetch, extract and compare, but record nothing
   --report <file>   also write the run's results as JSON
+  --timeout <ms>    per-request deadline (default 30000)
+  --allow-loopback  let sources point at 127.0.0.1 (tests and local experiments only)
 Exit status: 0 all captured; 1 a source failed or was refused; 2 bad usage or declarations; 3 the archive could not be written.`;
 
 const { values } = parseCli(usage, {
@@ -23,6 +25,8 @@ const { values } = parseCli(usage, {
   document: { type: 'string', short: 'd', multiple: true },
   'dry-run': { type: 'boolean' },
   report: { type: 'string' },
+  'allow-loopback': { type: 'boolean' },
+  timeout: { type: 'string' },
 });
 const archiveDir = path.resolve(values.archive ?? REPOSITORY_ROOT);
 const dryRun = values['dry-run'] ?? false;
@@ -33,6 +37,7 @@ try {
     ...(values.sources ? { sourcesDir: path.resolve(values.sources) } : {}),
     filter: { platforms: list(values.platform), documents: list(values.document) },
     dryRun,
+    fetch: { allowLoopback: values['allow-loopback'] ?? false, ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}) },
     onProgress: (result, done, total) => console.log(progressLine(result, done, total)),
   });
   console.log(formatSummary(report, { dryRun }));

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runDemo } from '../../src/demo/index.ts';
+import { buildSite as buildArchiveSite } from '../../src/site/build.ts';
 import { REPO_ROOT } from './archive.ts';
 
 /**
@@ -24,30 +24,21 @@ export interface BuiltSite {
   log: string;
 }
 
-const ASTRO = path.join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
-
-/** Runs `astro build` for an archive into `outDir`; rejects with the build's output when it fails. */
+/** Builds an archive's site into `outDir` with the test settings (a site URL, a forge). */
 export function buildSite(options: { archiveDir: string; outDir: string; cacheDir: string; env?: Record<string, string> }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ARCHIVE_DIR: options.archiveDir,
+  return buildArchiveSite({
+    archiveDir: options.archiveDir,
+    outDir: options.outDir,
+    cacheDir: options.cacheDir,
+    env: {
       SITE_URL: TEST_SITE_URL,
       ARCHIVE_REPOSITORY_URL: TEST_REPOSITORY_URL,
-      SITE_CACHE_DIR: options.cacheDir,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      GITHUB_SERVER_URL: '',
-      GITHUB_REPOSITORY: '',
-      ARCHIVE_CHECKED_AT: '',
+      GITHUB_SERVER_URL: undefined,
+      GITHUB_REPOSITORY: undefined,
+      ARCHIVE_CHECKED_AT: undefined,
+      NODE_OPTIONS: undefined,
       ...options.env,
-    };
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [ASTRO, 'build', '--outDir', options.outDir], { cwd: REPO_ROOT, env });
-    let log = '';
-    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new Error(`astro build exited with ${code}:\n${log.slice(-6000)}`))));
+    },
   });
 }
 

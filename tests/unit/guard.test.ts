@@ -90,6 +90,25 @@ describe('guardVersion: error pages served with status 200', () => {
     expect(guard(`# Page not found\n\nSorry, this page isn't available.\n\n## Popular articles\n\n${links}\n`)).toMatchObject({ verdict: 'refuse', reason: 'error-page' });
   });
 
+  it('refuses a page made mostly of error lines even when they are not at its top', () => {
+    const text = [
+      '[Home](https://example.com/) [Help](https://example.com/help)',
+      '[Sign up](https://example.com/signup) [Log in](https://example.com/login)',
+      '[English](https://example.com/en) [Français](https://example.com/fr)',
+      'Sorry, this page is not available in your region or has been moved.',
+      "Désolé, cette page n'est pas disponible pour le moment.",
+      'Leider ist diese Seite derzeit nicht verfügbar.',
+      'Lo sentimos, esta página no está disponible.',
+      'Siamo spiacenti, questa pagina non è disponibile.',
+      'Desculpe, esta página não está disponível.',
+      'Helaas, deze pagina is niet beschikbaar.',
+      '© 2026 Example',
+    ].join('\n\n');
+    const verdict = guard(text);
+    expect(verdict).toMatchObject({ verdict: 'refuse', reason: 'error-page' });
+    expect(verdict.verdict === 'refuse' && verdict.detail).toMatch(/\(such lines make up \d+% of its \d+ words\)$/);
+  });
+
   it('says which line decided and why', () => {
     const verdict = guard('# Page introuvable\n\nLa page que vous recherchez n’existe pas.');
     expect(verdict).toEqual({ verdict: 'refuse', reason: 'error-page', detail: 'looks like an error page: "Page introuvable" (the whole text is 9 words)', accepted: false });

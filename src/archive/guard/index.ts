@@ -99,7 +99,7 @@ export function guardVersion(input: GuardInput): GuardVerdict {
   const junk = findJunk(shape, options);
   if (junk) return refuse(junk.reason, junk.detail);
   if (shape.words < options.minWords) {
-    return refuse('too-short', `only ${shape.words} words (at least ${options.minWords} expected): ${quote(shape.lines.map((line) => line.text).join(' '))}`);
+    return refuse('too-short', `only ${plural(shape.words, 'word')} (at least ${options.minWords} expected): ${quote(shape.lines.map((line) => line.text).join(' '))}`);
   }
 
   if (input.language) {
@@ -164,7 +164,7 @@ function findJunk(shape: TextShape, options: GuardOptions): { reason: JunkReason
   let why: string;
   if (shape.words < options.minWords) {
     candidates = findings;
-    why = `the whole text is ${shape.words} words`;
+    why = `the whole text is ${plural(shape.words, 'word')}`;
   } else if (junkWords / shape.words >= options.junkShare) {
     candidates = findings;
     why = `such lines make up ${Math.round((100 * junkWords) / shape.words)}% of its ${shape.words} words`;
@@ -172,7 +172,7 @@ function findJunk(shape: TextShape, options: GuardOptions): { reason: JunkReason
     candidates = findings.filter(atTop);
     if (candidates.length === 0) return undefined;
     if (shape.words <= options.junkMaxWords) why = `at the top of a ${shape.words}-word text`;
-    else if (otherSentences < options.documentMinSentences) why = `at the top, and the other ${shape.words - junkWords} words hold only ${otherSentences} sentences`;
+    else if (otherSentences < options.documentMinSentences) why = `at the top, and the other ${plural(shape.words - junkWords, 'word')} hold only ${plural(otherSentences, 'sentence')}`;
     else return undefined;
   }
   const reason = PRECEDENCE.find((candidate) => candidates.some((finding) => finding.pattern.reason === candidate))!;
@@ -212,6 +212,10 @@ function compare(previous: TextShape, next: TextShape, options: GuardOptions): {
     };
   }
   return undefined;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function quote(text: string): string {

@@ -150,9 +150,6 @@ export const JUNK_PATTERNS: readonly JunkPattern[] = [
     'something went wrong',
     'an (?:unexpected )?error (?:has )?occurred',
     'internal server error',
-    '(?:502 )?bad gateway',
-    '(?:503 )?service (?:temporarily )?unavailable',
-    'gateway time-?out',
     // French
     'page (?:introuvable|non trouvée)',
     "cette page (?:n'est pas disponible|est introuvable|n'existe pas)",
@@ -225,6 +222,8 @@ export const JUNK_PATTERNS: readonly JunkPattern[] = [
     '(?:error |erreur |fehler |errore |erro |fout |http )?(?:40[04]|410|50[0234])(?: error| not found| - not found)?',
     '404 page',
     'not found',
+    // Status lines; "the service may be temporarily unavailable" inside a sentence is ordinary terms.
+    '(?:(?:http )?50[234] )?(?:service (?:temporarily )?unavailable|bad gateway|gateway time-?out)',
     'page (?:unavailable|not available|missing)',
     'oops!?', 'whoops!?', 'uh[- ]oh!?', 'oups', 'hoppla', 'huch', 'ups', 'vaya', 'ops', 'oeps',
     'error', 'erreur', 'fehler', 'errore', 'erro'),

@@ -1,0 +1,116 @@
+import * as cheerio from 'cheerio';
+import { describe, expect, it } from 'vitest';
+import { renderDiffUncached } from '../../src/site/diff.ts';
+import { renderMarkdownUncached, safeHref, slugify } from '../../src/site/markdown.ts';
+import { xml } from '../../src/site/feeds.ts';
+
+describe('safeHref: the link targets archived text may keep', () => {
+  it.each([
+    ['https://example.org/a?b=1#c', undefined, 'https://example.org/a?b=1#c'],
+    ['mailto:dpo@example.org', undefined, 'mailto:dpo@example.org'],
+    ['tel:+33123456789', undefined, 'tel:+33123456789'],
+    ['#section-2', undefined, '#section-2'],
+    ['/account/privacy', 'https://platform.example/legal/terms', 'https://platform.example/account/privacy'],
+    ['../cookies', 'https://platform.example/legal/terms', 'https://platform.example/cookies'],
+    ['/account/privacy', undefined, undefined],
+    ['javascript:alert(1)', undefined, undefined],
+    ['JAVASCRIPT:alert(1)', 'https://platform.example/', undefined],
+    [' \tjava\nscript:alert(1)', 'https://platform.example/', undefined],
+    ['data:text/html,<script>alert(1)</script>', undefined, undefined],
+    ['vbscript:msgbox(1)', undefined, undefined],
+    ['file:///etc/passwd', undefined, undefined],
+    ['#"><script>', undefined, undefined],
+  ])('%j (base %j) → %j', (raw, base, expected) => {
+    expect(safeHref(raw, base)).toBe(expected);
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('shows raw HTML as text and keeps no element or attribute from it', () => {
+    const { html } = renderMarkdownUncached('Hi <script>alert(1)</script>\n\n<div onclick="x()">block</div>\n\n<img src=x onerror=alert(1)>\n');
+    const $ = cheerio.load(html);
+    expect($('script, div, img').length).toBe(0);
+    expect($.root().text()).toContain('<script>alert(1)</script>');
+    expect($.root().text()).toContain('<div onclick="x()">block</div>');
+  });
+
+  it('turns images into links (or text) so that nothing is fetched from a platform', () => {
+    const $ = cheerio.load(renderMarkdownUncached('![logo](https://cdn.example/logo.png) ![x](javascript:alert(1)) ![](relative.png)').html);
+    expect($('img').length).toBe(0);
+    expect($('a.image-link').attr('href')).toBe('https://cdn.example/logo.png');
+    expect($('.image-link').toArray().map((e) => $(e).text())).toEqual(['[image: logo]', '[image: x]', '[image: untitled]']);
+  });
+
+  it('drops dangerous links and references but keeps their text', () => {
+    const $ = cheerio.load(renderMarkdownUncached('[a](javascript:alert(1)) [b][r] <javascript:alert(2)> [c](https://ok.example/)\n\n[r]: vbscript:x\n').html);
+    expect($('a').toArray().map((a) => $(a).attr('href'))).toEqual(['https://ok.example/']);
+    expect($('a').attr('rel')).toBe('nofollow noreferrer');
+    expect($.root().text()).toContain('a b');
+  });
+
+  it('gives every heading a slug id, deduplicated and clear of the page’s own ids, one level below the page title', () => {
+    const { html, headings } = renderMarkdownUncached('# Terms\n\n## 1. Définitions\n\n## History\n\n## History\n\n### Données & vie privée\n');
+    expect(headings).toEqual([
+      { depth: 2, id: 'terms', text: 'Terms' },
+      { depth: 3, id: '1-définitions', text: '1. Définitions' },
+      { depth: 3, id: 'history-1', text: 'History' },
+      { depth: 3, id: 'history-2', text: 'History' },
+      { depth: 4, id: 'données-vie-privée', text: 'Données & vie privée' },
+    ]);
+    const $ = cheerio.load(html);
+    expect($('h1').length).toBe(0);
+    for (const heading of headings) expect($(`[id="${heading.id}"] a.anchor`).attr('href')).toBe(`#${heading.id}`);
+  });
+
+  it('slugifies like a reader expects', () => {
+    expect(slugify('  4.2 Where we rely on *consent*  ')).toBe('42-where-we-rely-on-consent');
+    expect(slugify('§ 5 — Haftung')).toBe('5-haftung');
+    expect(slugify('個人情報の取扱い')).toBe('個人情報の取扱い');
+    expect(slugify('***')).toBe('section');
+  });
+});
+
+describe('renderDiff', () => {
+  const before = 'Intro.\nWe keep data for 3 years.\nWe collect <script>alert(1)</script> & "more".\nUnchanged.\n';
+  const after = 'Intro.\nWe keep data for 5 years.\nWe collect <img src=x onerror=alert(1)> & "more".\nUnchanged.\nA new line.\n';
+
+  it('escapes every character of the texts in both layouts (diff2html does, and must keep doing)', () => {
+    const diff = renderDiffUncached(before, after);
+    for (const html of [diff.lineByLine, diff.sideBySide]) {
+      const $ = cheerio.load(html);
+      expect($('script, img').length).toBe(0);
+      expect($('[onerror]').length).toBe(0);
+      expect($.root().text()).toContain('<img src=x onerror=alert(1)>');
+      expect(html).not.toMatch(/<script|<img/);
+    }
+  });
+
+  it('highlights the changed words and counts the changed lines', () => {
+    const diff = renderDiffUncached(before, after);
+    const $ = cheerio.load(diff.lineByLine);
+    expect($('ins').toArray().map((e) => $(e).text())).toContain('5');
+    expect($('del').toArray().map((e) => $(e).text())).toContain('3');
+    expect(diff).toMatchObject({ added: 3, removed: 2 });
+  });
+
+  it('draws side by side as one table whose rows hold the old and the new line, so that wrapped lines stay level', () => {
+    const $ = cheerio.load(renderDiffUncached(before, after).sideBySide);
+    expect($('table').length).toBe(1);
+    const rows = $('tbody tr').toArray();
+    expect(rows.length).toBeGreaterThan(4);
+    for (const row of rows) expect($(row).children('td').length).toBe(4);
+    expect($('thead th').toArray().map((th) => $(th).text().trim())).toEqual(['Line', 'Previous version', 'Line', 'This version']);
+  });
+
+  it('carries no id, so that two layouts can share a page', () => {
+    const diff = renderDiffUncached(before, after);
+    expect(diff.lineByLine + diff.sideBySide).not.toMatch(/\sid="/);
+  });
+});
+
+describe('xml', () => {
+  it('escapes markup and drops the characters XML 1.0 forbids', () => {
+    expect(xml('a <b> & "c" \'d\' \u0000\u0007\uFFFE e \uD800')).toBe('a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;  e ');
+    expect(xml('emoji 😀 stays')).toBe('emoji 😀 stays');
+  });
+});
