@@ -12,4 +12,11 @@ if (element && window.PagefindUI) {
     resetStyles: false,
     autofocus: true,
   });
+  // A visible label for Pagefind's input (it only has an aria-label).
+  const input = element.querySelector('input');
+  const label = document.querySelector('label[for="search-input"]');
+  if (input && label) {
+    input.id = 'search-input';
+    label.hidden = false;
+  }
 }

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importHistory } from '../src/archive/import/index.ts';
 import { initArchive } from '../src/archive/record/index.ts';
@@ -10,9 +11,10 @@ Builds archive history from an existing one laid out as <platform>/<document>/<t
 the same normalize → guard → record path as a capture.
   --archive <dir>   archive repository (default: this repository)
   --init            create the archive repository if it does not exist
-  --platform, -p    only these platforms`;
+  --platform, -p    only these platforms
+  --json <file>     write the full report (every refusal and held version) as JSON`;
 
-const { values, positionals } = parseCli(usage, { archive: { type: 'string' }, init: { type: 'boolean' }, platform: { type: 'string', short: 'p', multiple: true } }, true);
+const { values, positionals } = parseCli(usage, { archive: { type: 'string' }, init: { type: 'boolean' }, platform: { type: 'string', short: 'p', multiple: true }, json: { type: 'string' } }, true);
 if (positionals.length !== 1) {
   console.error(usage);
   process.exit(2);
@@ -37,7 +39,12 @@ try {
   console.log(`  versions recorded: ${r.initial + r.substantive + r.editorial} (initial ${r.initial}, substantive ${r.substantive}, editorial ${r.editorial})`);
   console.log(`  identical after normalization (skipped): ${report.unchanged}`);
   console.log(`  already in the archive (skipped): ${report.alreadyImported}`);
-  console.log(`  refused by the guard: ${report.refused.length}`);
+  const reasons = Object.entries(Object.groupBy(report.refused, (r) => r.reason)).map(([reason, list]) => `${reason} ${list!.length}`);
+  console.log(`  refused by the guard: ${report.refused.length}${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  const h = report.held;
+  console.log(`  held (shrink or collapse): ${h.confirmed} confirmed by the next version, ${h.dropped} dropped (the next version returned), ${h.stillHeld} still held`);
+  console.log(`  flaps dropped (a return to a text recorded within 30 days): ${h.flaps}`);
+  if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
   process.exitCode = 0;
 } catch (error) {
   console.error(`${(error as Error).name}: ${(error as Error).message}`);

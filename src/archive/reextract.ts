@@ -77,8 +77,8 @@ export async function reextractArchive(options: {
         report(id, { status: 'unchanged' });
         continue;
       }
-      const verdict = guardVersion({ markdown, ...(latestBody ? { previous: latestBody } : {}) });
-      if (!verdict.accepted) {
+      const verdict = guardVersion({ markdown, language: source.language, ...(latestBody ? { previous: latestBody } : {}) });
+      if (verdict.verdict !== 'accept') {
         report(id, { status: 'failed', reason: `the guard refuses the re-extracted text (${verdict.reason}): ${verdict.detail}` });
         continue;
       }

@@ -79,8 +79,8 @@ export async function validateSources(options: ValidateOptions): Promise<Validat
         try {
           const first = await captureOnce(check.source);
           check.checked.push('fetched', 'selectors match');
-          const verdict = guardVersion({ markdown: first });
-          if (!verdict.accepted) check.problems.push(`the guard refuses its text (${verdict.reason}): ${verdict.detail}`);
+          const verdict = guardVersion({ markdown: first, language: check.source.language });
+          if (verdict.verdict !== 'accept') check.problems.push(`the guard ${verdict.verdict === 'refuse' ? 'refuses' : 'would hold'} its text (${verdict.reason}): ${verdict.detail}`);
           const second = await captureOnce(check.source);
           if (second !== first) check.problems.push('two captures in a row gave different Markdown: some noise is not removed');
           else check.checked.push('stable');

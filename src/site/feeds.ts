@@ -28,6 +28,8 @@ export function inFeeds(version: Version): boolean {
 }
 
 export function feedsOf(archive: Archive): Feed[] {
+  // `/feeds/all.rss.xml` is the whole archive's feed; a platform of that name would take its URL.
+  if (archive.platform('all')) throw new Error('a platform cannot be called "all": /feeds/all.rss.xml is the feed of the whole archive');
   const feed = (key: string, title: string, description: string, pagePath: string, versions: Version[], platform?: string, document?: string): Feed => ({
     key,
     title,

@@ -99,14 +99,17 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         headings.push({ depth, id, text: label });
         child.tagName = `h${depth}`;
         child.properties = { id };
-        child.children.push(
-          text(' '),
-          element('a', { className: ['anchor'], href: `#${id}` }, [
-            element('span', { ariaHidden: 'true' }, [text('§')]),
-            element('span', { className: ['visually-hidden'] }, [text(`Link to the section “${label}”`)]),
+        // The anchor sits beside the heading, not in it: the heading's name stays its own text
+        // (for screen readers, and for search results that quote it).
+        return [
+          element('div', { className: ['heading'] }, [
+            child,
+            element('a', { className: ['anchor'], href: `#${id}`, dataPagefindIgnore: 'all' }, [
+              element('span', { ariaHidden: 'true' }, [text('§')]),
+              element('span', { className: ['visually-hidden'] }, [text(`Link to the section “${label}”`)]),
+            ]),
           ]),
-        );
-        return [child];
+        ];
       }
       if (child.tagName === 'a') {
         const href = typeof child.properties.href === 'string' ? child.properties.href : '';

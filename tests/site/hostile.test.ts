@@ -1,97 +1,24 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parseFeed } from 'feedsmith';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initArchive } from '../../src/archive/record/index.ts';
-import { formatCommitMessage, type ChangeKind } from '../../src/history/commit-format.ts';
-import { commitDateEnv, git } from '../../src/history/git.ts';
-import { archivePath, formatVersionFile, sha256 } from '../../src/history/version-file.ts';
-import { buildSite, builtPages, readBuilt, SITE_TESTS_DIR } from '../support/site.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { git } from '../../src/history/git.ts';
+import { HOSTILE_SUMMARY as SUMMARY } from '../support/hostile-archive.ts';
+import { builtPages, hostileSite, readBuilt } from '../support/site.ts';
 
 /**
- * Scraped text is untrusted. This archive's texts, summaries, titles and source URLs carry
- * script tags, event handlers, dangerous link protocols and broken markup; none of it may
- * become active in the built site. It also holds a technical version (folded away, left out
- * of feeds), and is built under a base path, as a GitHub Pages project site is.
+ * Scraped text is untrusted: none of the hostile archive's markup may become active in the built
+ * site (tests/e2e checks the same in Chromium). The site is built under a base path, as a GitHub
+ * Pages project site is.
  */
 
-const HOSTILE_TEXT = `# Terms <script>alert(1)</script>
-
-Welcome <script>alert("inline")</script> to the service.
-<img src=x onerror=alert(1)>
-An [innocent link](javascript:alert(1)) and [another](  JaVaScRiPt:alert(2)) and [a third](java&#x09;script:alert(3)).
-A [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and a [vb link](vbscript:msgbox(1)).
-![tracking pixel](https://tracker.example/pixel.gif) ![bad image](javascript:alert(4))
-
-<div onclick="alert(5)" style="position:fixed">fake overlay</div>
-<iframe src="https://evil.example/"></iframe>
-<a href="javascript:alert(6)">raw html link</a>
-
-## Section <b onmouseover=alert(7)>bold</b>
-
-Broken **markup [unclosed](http://x <em>and *more
-[ref link][r]
-
-[r]: javascript:alert(8)
-
-| a | <script>alert(9)</script> |
-|---|---|
-| <svg onload=alert(10)> | ok |
-`;
-
-const HOSTILE_TEXT_2 = `${HOSTILE_TEXT.replace('Welcome', 'Hello')}
-## Added <img src=y onerror=alert(11)>
-
-New <script>alert(12)</script> clause.
-`;
-
-const SUMMARY = 'Reworded: <script>alert(13)</script> & "quotes" <img src=z onerror=alert(14)>';
-
-async function record(dir: string, index: number, body: string, change: ChangeKind, summary: string): Promise<string> {
-  const capturedAt = `2026-0${index}-10T09:17:00Z`;
-  const file = archivePath('hostile', 'terms-of-service');
-  await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
-  await writeFile(path.join(dir, file), formatVersionFile({ platform: 'hostile', document: 'terms-of-service', title: 'Terms <b>of</b> Service', sourceUrls: ['https://hostile.example/terms', 'javascript:alert(15)'], capturedAt, body }));
-  await git(dir, ['add', file]);
-  const message = formatCommitMessage({
-    heading: 'Hostile Terms of Service',
-    summary,
-    platform: 'hostile',
-    document: 'terms-of-service',
-    sourceUrls: ['https://hostile.example/terms', 'javascript:alert(15)'],
-    capturedAt,
-    contentSha256: sha256(body),
-    captureSha256: [sha256(`capture ${index}`)],
-    evidence: `evidence@${'0'.repeat(39)}${index}`,
-    change,
-    archiver: 'test@0',
-  });
-  await git(dir, ['commit', '--quiet', '-F', '-'], { input: message, env: commitDateEnv(capturedAt) });
-  return `${capturedAt.slice(0, 10)}-${sha256(body).slice(0, 8)}`;
-}
-
 describe('a site built over hostile archived content', () => {
-  const dir = path.join(SITE_TESTS_DIR, `hostile-${process.pid}-${Date.now()}`);
-  const archiveDir = path.join(dir, 'archive');
-  const distDir = path.join(dir, 'dist');
-  const ids: string[] = [];
+  let distDir: string;
+  let archiveDir: string;
+  let ids: string[];
 
   beforeAll(async () => {
-    await initArchive(archiveDir);
-    await mkdir(path.join(archiveDir, 'content', 'platforms'), { recursive: true });
-    await writeFile(
-      path.join(archiveDir, 'content', 'platforms', 'hostile.yaml'),
-      'name: Hostile <script>alert(16)</script>\nwebsite: https://hostile.example/\nowner: Hostile "Corp" <b>Ltd</b>\njurisdiction: FR\nkind: social\ndocuments:\n  terms-of-service:\n    url: https://hostile.example/terms\n',
-    );
-    await git(archiveDir, ['add', 'content/platforms']);
-    await git(archiveDir, ['commit', '--quiet', '-m', 'Declare a hostile platform'], { env: commitDateEnv('2026-01-01T00:00:00Z') });
-    ids.push(await record(archiveDir, 1, HOSTILE_TEXT, 'initial', 'first recorded version'));
-    ids.push(await record(archiveDir, 2, HOSTILE_TEXT_2, 'substantive', SUMMARY));
-    ids.push(await record(archiveDir, 3, `${HOSTILE_TEXT_2}\n`.replace('Hello', 'Hello,'), 'technical', 're-extracted with a better extractor'));
-    await buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache'), env: { SITE_URL: 'https://example.org/governance' } });
+    ({ distDir, archiveDir, ids } = await hostileSite());
   });
-  afterAll(() => (process.env.KEEP_SITE ? undefined : rm(dir, { recursive: true, force: true })));
 
   it('renders no script, event handler, dangerous URL, frame or remote image from the content', async () => {
     const pages = await builtPages(distDir);

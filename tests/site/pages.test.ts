@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
@@ -144,7 +146,7 @@ describe('the site built over the demo archive', () => {
     for (const heading of headings) {
       const id = $(heading).attr('id');
       expect(id).toMatch(/^[\p{L}\p{N}-]+$/u);
-      expect($(heading).find(`a.anchor[href="#${id}"]`).length).toBe(1);
+      expect($(heading).next(`a.anchor[href="#${id}"]`).length).toBe(1);
     }
     // Only document pages carry data-pagefind-body.
     expect(cheerio.load(await readBuilt(site.distDir, '/'))('[data-pagefind-body]').length).toBe(0);
@@ -176,6 +178,19 @@ describe('the site built over the demo archive', () => {
     for (const version of versions) expect(locs).toContain(`${TEST_SITE_URL}/platforms/${version.platform}/${version.document}/${version.id}/`);
     for (const loc of locs) expect(await builtExists(site.distDir, loc.slice(TEST_SITE_URL.length))).toBe(true);
     expect(await readBuilt(site.distDir, '/robots.txt')).toContain(`Sitemap: ${TEST_SITE_URL}/sitemap.xml`);
+  });
+
+  it('gives platform, document and version pages a share image: a 1200×630 PNG', async () => {
+    const version = versions.find((v) => v.platform === 'chirpy' && v.document === 'privacy-policy')!;
+    for (const page of ['/platforms/chirpy/', '/platforms/chirpy/privacy-policy/', `/platforms/chirpy/privacy-policy/${version.id}/`]) {
+      const $ = cheerio.load(await readBuilt(site.distDir, page));
+      const image = $('meta[property="og:image"]').attr('content')!;
+      expect(image, page).toMatch(new RegExp(`^${TEST_SITE_URL}/og/chirpy.*\\.png$`));
+      const png = await readFile(path.join(site.distDir, image.slice(TEST_SITE_URL.length)));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
+    }
+    for (const version of versions) expect(await builtExists(site.distDir, `/og/${version.platform}/${version.document}/${version.id}.png`)).toBe(true);
   });
 
   it('indexes every document page for search, with its filters', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runDemo } from '../../src/demo/index.ts';
 import { buildSite as buildArchiveSite } from '../../src/site/build.ts';
 import { REPO_ROOT } from './archive.ts';
+import { createHostileArchive } from './hostile-archive.ts';
 
 /**
  * Builds the site the way `npm run build` does (a child `astro build`), once per test run:
@@ -16,6 +17,7 @@ import { REPO_ROOT } from './archive.ts';
 export const SITE_TESTS_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'governance-archive', 'site-tests');
 export const TEST_SITE_URL = 'https://archive.example.org';
 export const TEST_REPOSITORY_URL = 'https://forge.example.org/governance/archive';
+export const HOSTILE_SITE_URL = 'https://example.org/governance';
 
 export interface BuiltSite {
   archiveDir: string;
@@ -47,10 +49,10 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-/** A hash of what the demo site is made of: the code, the fixture web, the lockfile, the config. */
+/** A hash of what the test sites are made of: the code, the fixtures, the lockfile, the config. */
 async function sourceKey(): Promise<string> {
   const hash = createHash('sha256');
-  const roots = ['src', 'public', 'tests/fixtures/web', 'astro.config.ts', 'package-lock.json'].map((p) => path.join(REPO_ROOT, p));
+  const roots = ['src', 'public', 'tests/fixtures/web', 'tests/support/hostile-archive.ts', 'astro.config.ts', 'package-lock.json'].map((p) => path.join(REPO_ROOT, p));
   const files: string[] = [];
   for (const root of roots) {
     const info = await stat(root).catch(() => undefined);
@@ -113,6 +115,30 @@ export function demoSite(): Promise<BuiltSite> {
     return { archiveDir, distDir, siteUrl: TEST_SITE_URL, log };
   })();
   return demo;
+}
+
+let hostile: Promise<BuiltSite & { ids: string[] }> | undefined;
+
+/** The hostile archive (tests/support/hostile-archive.ts), built under the base path /governance. */
+export function hostileSite(): Promise<BuiltSite & { ids: string[] }> {
+  hostile ??= (async () => {
+    const key = await sourceKey();
+    const dir = path.join(SITE_TESTS_DIR, `hostile-${key}`);
+    for (const entry of await readdir(SITE_TESTS_DIR).catch(() => [])) {
+      if (entry.startsWith('hostile-') && entry !== `hostile-${key}`) await rm(path.join(SITE_TESTS_DIR, entry), { recursive: true, force: true });
+    }
+    const archiveDir = path.join(dir, 'archive');
+    const distDir = path.join(dir, 'dist');
+    const log = await once(dir, async () => {
+      await rm(archiveDir, { recursive: true, force: true });
+      const ids = await createHostileArchive(archiveDir);
+      await writeFile(path.join(dir, 'ids.json'), JSON.stringify(ids));
+      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache'), env: { SITE_URL: HOSTILE_SITE_URL } });
+    });
+    const ids = JSON.parse(await readFile(path.join(dir, 'ids.json'), 'utf8')) as string[];
+    return { archiveDir, distDir, siteUrl: HOSTILE_SITE_URL, log, ids };
+  })();
+  return hostile;
 }
 
 /** A built file's text, by its site path (`/platforms/` → `platforms/index.html`). */

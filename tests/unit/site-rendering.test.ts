@@ -59,7 +59,7 @@ describe('renderMarkdown', () => {
     ]);
     const $ = cheerio.load(html);
     expect($('h1').length).toBe(0);
-    for (const heading of headings) expect($(`[id="${heading.id}"] a.anchor`).attr('href')).toBe(`#${heading.id}`);
+    for (const heading of headings) expect($(`[id="${heading.id}"] + a.anchor`).attr('href')).toBe(`#${heading.id}`);
   });
 
   it('slugifies like a reader expects', () => {

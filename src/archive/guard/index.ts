@@ -29,9 +29,9 @@ export type GuardReason =
   | 'structural-collapse';
 
 export type GuardVerdict =
-  | { verdict: 'accept'; /** @deprecated read `verdict`; kept until callers move to it */ accepted: true }
-  | { verdict: 'refuse'; reason: GuardReason; detail: string; /** @deprecated */ accepted: false }
-  | { verdict: 'quarantine'; reason: 'drastic-shrink' | 'structural-collapse'; detail: string; /** @deprecated */ accepted: false };
+  | { verdict: 'accept' }
+  | { verdict: 'refuse'; reason: GuardReason; detail: string }
+  | { verdict: 'quarantine'; reason: 'drastic-shrink' | 'structural-collapse'; detail: string };
 
 export interface GuardOptions {
   /** Fewer words than this is not a document (words hold a letter or digit; repeated lines count once). */
@@ -117,14 +117,14 @@ export function guardVersion(input: GuardInput): GuardVerdict {
     // A junk or empty previous version says nothing about what the document should look like.
     if (previous.words >= options.minWords) {
       const change = compare(previous, shape, options);
-      if (change) return { verdict: 'quarantine', reason: change.reason, detail: change.detail, accepted: false };
+      if (change) return { verdict: 'quarantine', reason: change.reason, detail: change.detail };
     }
   }
-  return { verdict: 'accept', accepted: true };
+  return { verdict: 'accept' };
 }
 
 function refuse(reason: GuardReason, detail: string): GuardVerdict {
-  return { verdict: 'refuse', reason, detail, accepted: false };
+  return { verdict: 'refuse', reason, detail };
 }
 
 interface Finding {
@@ -188,7 +188,7 @@ function compare(previous: TextShape, next: TextShape, options: GuardOptions): {
   if (ratio < options.shrinkRatio) {
     return {
       reason: 'drastic-shrink',
-      detail: `${next.words} words, down from ${previous.words} in the previous version (${Math.round(ratio * 100)}%; under ${Math.round(options.shrinkRatio * 100)}% is held for confirmation)`,
+      detail: `${next.words} words, down from ${previous.words} in the previous version (${Math.floor(ratio * 100)}%; under ${Math.round(options.shrinkRatio * 100)}% is held for confirmation)`,
     };
   }
   const length = `while the text kept ${Math.round(ratio * 100)}% of its words`;

@@ -41,8 +41,10 @@ function whole(reason: JunkReason, label: string, ...sources: string[]): JunkPat
 }
 
 /**
- * In order of precedence: when a page matches several reasons, the most specific wins (a
- * Cloudflare page also says "Please enable cookies"; a DataDome page also mentions JavaScript).
+ * Ordered by reason in order of precedence (bot wall, login wall, cookie wall, error page,
+ * placeholder: a Cloudflare page also says "Please enable cookies", a DataDome page also mentions
+ * JavaScript), and within a reason from specific to generic: a line gets the first pattern it
+ * matches, and a verdict names the most specific one.
  */
 export const JUNK_PATTERNS: readonly JunkPattern[] = [
   // Bot walls and CAPTCHAs, by vendor first so that the detail names the vendor.

@@ -5,6 +5,8 @@ import { guardVersion, type GuardReason } from '../guard/index.ts';
 import { ArchiveWriter } from '../record/index.ts';
 import { DOCUMENT_TYPES, SLUG, loadSources, type PlatformSource } from '../sources/index.ts';
 import type { ChangeKind } from '../../history/commit-format.ts';
+import { sha256 } from '../../history/version-file.ts';
+import { isFlap, type HoldReason, type RecentVersion } from '../held.ts';
 
 /**
  * Imports an existing history laid out as `<platform>/<document>/<timestamp>.md` (timestamps
@@ -32,7 +34,8 @@ export type ImportOutcome =
   | { status: 'recorded'; change: ChangeKind }
   | { status: 'unchanged' }
   | { status: 'already-imported' }
-  | { status: 'refused'; reason: GuardReason; detail: string };
+  | { status: 'refused'; reason: GuardReason; detail: string }
+  | { status: 'held'; reason: HoldReason; detail: string };
 
 export interface ImportReport {
   files: number;
@@ -42,6 +45,12 @@ export interface ImportReport {
   /** Files dated at or before the document's latest version in the archive: an import resumes. */
   alreadyImported: number;
   refused: Array<{ file: string; reason: GuardReason; detail: string }>;
+  /**
+   * Suspicious versions (docs/decisions/0006) replayed: a shrink or collapse is recorded when the
+   * next version does not return to the text before it (`confirmed`), dropped when it does
+   * (`dropped`), and left held when it is the last one (`stillHeld`); a flap is dropped.
+   */
+  held: { confirmed: number; dropped: number; stillHeld: number; flaps: number; examples: Array<{ file: string; reason: HoldReason; detail: string }> };
 }
 
 export class ImportError extends Error {
@@ -113,11 +122,13 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
   const declaredDir = path.join(archiveDir, 'content', 'platforms');
   const declared = await loadSources(declaredDir).then((loaded) => loaded.platforms, () => new Map<string, PlatformSource>());
   const writer = await ArchiveWriter.open(archiveDir);
-  const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, alreadyImported: 0, refused: [] };
+  const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, alreadyImported: 0, refused: [], held: { confirmed: 0, dropped: 0, stillHeld: 0, flaps: 0, examples: [] } };
   try {
     const descriptions = new Map<string, Awaited<ReturnType<typeof describe>>>();
     // Latest capture time of each document before this import: what is older is already there.
     const startedAt = new Map<string, string | undefined>();
+    const pending = new Map<string, { item: ImportedFile; markdown: string; bytes: Buffer }>();
+    const recent = new Map<string, RecentVersion[]>();
     let done = 0;
     for (const item of files) {
       const key = `${item.platform}/${item.document}`;
@@ -135,29 +146,58 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       }
       const bytes = await readFile(item.file);
       const markdown = normalizeMarkdown(bytes.toString('utf8'));
-      const verdict = guardVersion({ markdown });
-      let outcome: ImportOutcome;
-      if (!verdict.accepted) {
-        outcome = { status: 'refused', reason: verdict.reason, detail: verdict.detail };
-        report.refused.push({ file: item.file, reason: verdict.reason, detail: verdict.detail });
-      } else {
+      const evidenceOf = (file: string, data: Buffer, date: string) => [{ url: path.relative(path.resolve(options.folder), file), mediaType: 'text/markdown', fetchedAt: date, bytes: data }];
+      const record = async (at: ImportedFile, text: string, data: Buffer) => {
         const result = await writer.record({
-          platform: item.platform,
-          document: item.document,
+          platform: at.platform,
+          document: at.document,
           heading: `${info.platformName} ${info.documentName}`,
           title: info.title,
           sourceUrls: info.urls,
-          capturedAt: item.date,
-          markdown,
+          capturedAt: at.date,
+          markdown: text,
           // The imported file is the only raw material there is: it is the evidence.
-          evidence: [{ url: path.relative(path.resolve(options.folder), item.file), mediaType: 'text/markdown', fetchedAt: item.date, bytes }],
+          evidence: evidenceOf(at.file, data, at.date),
         });
-        if (result.status === 'recorded') report.recorded[result.change]++;
-        else report.unchanged++;
+        if (result.status === 'recorded') {
+          report.recorded[result.change]++;
+          recent.set(key, [...(recent.get(key) ?? []), { sha256: sha256(text), capturedAt: at.date }]);
+        } else report.unchanged++;
+        return result;
+      };
+      // A held shrink is settled by the version after it.
+      const waiting = pending.get(key);
+      if (waiting) {
+        pending.delete(key);
+        const latest = await writer.latest(item.platform, item.document);
+        if (latest && markdown === latest.body) report.held.dropped++;
+        else {
+          report.held.confirmed++;
+          await record(waiting.item, waiting.markdown, waiting.bytes);
+        }
+      }
+      const latest = await writer.latest(item.platform, item.document);
+      const verdict = guardVersion({ markdown, ...(latest ? { previous: latest.body } : {}) });
+      const flap = latest && markdown !== latest.body ? isFlap(sha256(markdown), recent.get(key) ?? [], new Date(item.date)) : undefined;
+      let outcome: ImportOutcome;
+      if (verdict.verdict === 'refuse') {
+        outcome = { status: 'refused', reason: verdict.reason, detail: verdict.detail };
+        report.refused.push({ file: item.file, reason: verdict.reason, detail: verdict.detail });
+      } else if (verdict.verdict === 'quarantine') {
+        pending.set(key, { item, markdown, bytes });
+        outcome = { status: 'held', reason: verdict.reason, detail: verdict.detail };
+        if (report.held.examples.length < 50) report.held.examples.push({ file: item.file, reason: verdict.reason, detail: verdict.detail });
+      } else if (flap) {
+        report.held.flaps++;
+        outcome = { status: 'held', reason: 'flap', detail: `returns to the text of ${flap.capturedAt}` };
+        if (report.held.examples.length < 50) report.held.examples.push({ file: item.file, reason: 'flap', detail: outcome.detail });
+      } else {
+        const result = await record(item, markdown, bytes);
         outcome = result.status === 'recorded' ? { status: 'recorded', change: result.change } : { status: 'unchanged' };
       }
       options.onProgress?.(++done, files.length, item, outcome);
     }
+    report.held.stillHeld = pending.size;
     report.documents = descriptions.size;
     return report;
   } finally {

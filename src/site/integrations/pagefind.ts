@@ -37,7 +37,9 @@ export function pagefindIndex(): AstroIntegration {
         try {
           const created = await pagefind.createIndex({});
           if (!created.index || created.errors.length > 0) throw new SearchIndexError(`Pagefind could not start: ${created.errors.join('; ') || 'no index'}`);
-          const added = await created.index.addDirectory({ path: outDir });
+          // Without any data-pagefind-body page Pagefind would index every page: an archive with
+          // no document yet gets an empty index (and the search page still loads).
+          const added = expected > 0 ? await created.index.addDirectory({ path: outDir }) : { errors: [], page_count: 0 };
           if (added.errors.length > 0) throw new SearchIndexError(`Pagefind failed to index ${outDir}: ${added.errors.join('; ')}`);
           const written = await created.index.writeFiles({ outputPath: path.join(outDir, 'pagefind') });
           if (written.errors.length > 0) throw new SearchIndexError(`Pagefind could not write its index: ${written.errors.join('; ')}`);

@@ -1,0 +1,93 @@
+import type { TextChange } from '../change-kind.ts';
+import { provisionLabel, type Provision } from '../provisions/segment.ts';
+import { diffVersions, type Change } from './diff.ts';
+
+/** A commit subject stays readable in `git log --oneline` and in feed titles. */
+export const MAX_SUMMARY = 180;
+/** Names longer than this are cut with "…". */
+const MAX_NAME = 60;
+
+interface Part {
+  verb: string;
+  names: string[];
+}
+
+/**
+ * A deterministic plain-language summary of a change, e.g. "Added: Use of your content to train AI
+ * models. Removed: Opting out of personalised ads. Reworded: Data retention (2 clauses)." At most
+ * `MAX_SUMMARY` characters: the longest lists are cut first, with "and N more".
+ */
+export function summarizeDiff(change: Change): string {
+  const parts: Part[] = [
+    { verb: 'Added', names: change.added.filter((p) => !isStructural(p)).map(provisionLabel) },
+    { verb: 'Removed', names: change.removed.filter((p) => !isStructural(p)).map(provisionLabel) },
+    { verb: 'Renamed', names: change.renamed.map(({ before, after }) => `${provisionLabel(before)} → ${provisionLabel(after)}`) },
+    { verb: 'Split', names: change.split.map((s) => `${provisionLabel(s.from)} (${s.into.length} parts)`) },
+    { verb: 'Merged', names: change.merged.map((m) => `${provisionLabel(m.into)} (${m.from.length} sections)`) },
+    { verb: 'Reworded', names: reworded(change) },
+    { verb: 'Moved', names: change.moved.filter((p) => !change.modified.some((m) => m.after.id === p.id)).map(provisionLabel) },
+  ].filter((part) => part.names.length > 0);
+  if (parts.length === 0) return change.significance === 'technical' ? 'formatting changes only' : 'text changed';
+  return fit(parts);
+}
+
+/** An empty heading that only groups sub-provisions says nothing when added or removed alone. */
+function isStructural(provision: Provision): boolean {
+  return provision.kind === 'section' && provision.text.trim() === '';
+}
+
+/** Modified provisions grouped by section: "Data retention (2 clauses)". */
+function reworded(change: Change): string[] {
+  const groups = new Map<string, { name: string; count: number; first: number }>();
+  for (const { after } of change.modified) {
+    const parent = after.kind === 'clause' || after.kind === 'definition' ? change.provisions[after.parent] : undefined;
+    const owner = parent ?? after;
+    const group = groups.get(owner.id);
+    if (group) group.count++;
+    else groups.set(owner.id, { name: provisionLabel(owner), count: 1, first: after.order });
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.first - b.first)
+    .map((g) => (g.count > 1 ? `${g.name} (${g.count} clauses)` : g.name));
+}
+
+function fit(parts: Part[]): string {
+  const shown = parts.map((part) => part.names.length);
+  const render = () =>
+    parts
+      .map((part, i) => {
+        const names = part.names.slice(0, shown[i]).map(shorten);
+        const more = part.names.length - shown[i]!;
+        return `${part.verb}: ${names.join('; ')}${more > 0 ? ` and ${more} more` : ''}.`;
+      })
+      .join(' ');
+  let text = render();
+  while (text.length > MAX_SUMMARY) {
+    // Cut the list showing the most names; the later part on ties, so that "Added" stays longest.
+    let widest = -1;
+    shown.forEach((count, i) => {
+      if (count > 1 && (widest < 0 || count >= shown[widest]!)) widest = i;
+    });
+    if (widest < 0) break;
+    shown[widest]!--;
+    text = render();
+  }
+  // Only a few very long names can still overflow: cut the sentence itself.
+  if (text.length > MAX_SUMMARY) text = `${text.slice(0, MAX_SUMMARY - 1).trimEnd()}…`;
+  return text;
+}
+
+function shorten(name: string): string {
+  return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1).trimEnd()}…` : name;
+}
+
+/**
+ * Drop-in for `summarizeChange` of src/analysis/change-summary.ts (same signature and same
+ * phrases for the first version, editorial changes and no change), summarizing by provision.
+ */
+export function summarizeChange(previous: string | undefined, next: string, kind: TextChange): string {
+  if (kind === 'initial' || previous === undefined) return 'first recorded version';
+  if (kind === 'editorial') return 'editorial changes only (punctuation, letter case or spacing)';
+  if (kind === 'none') return 'no change';
+  return summarizeDiff(diffVersions(previous, next));
+}

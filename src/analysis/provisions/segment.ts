@@ -1,0 +1,238 @@
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { toString } from 'mdast-util-to-string';
+import { gfm } from 'micromark-extension-gfm';
+import type { List, ListItem, Nodes, RootContent } from 'mdast';
+
+/**
+ * How a provision was found: under a heading, as a numbered clause or a definition inside a
+ * section, as the text before the first heading, or as a group of paragraphs in flat text.
+ */
+export type ProvisionKind = 'section' | 'clause' | 'definition' | 'preamble' | 'paragraphs';
+
+/** A section of a version. `id` is empty until `assignIds`/`initialIds` gives it one. */
+export interface Provision {
+  id: string;
+  kind: ProvisionKind;
+  /** Headings of the enclosing provisions, outermost first (numbering kept, Markdown marks removed). */
+  headingPath: string[];
+  /** Plain heading text; empty for the preamble and for paragraph groups. */
+  heading: string;
+  /** 1–6 for headings, the enclosing level + 1 for clauses and definitions, 0 for untitled text. */
+  level: number;
+  /** The provision's own Markdown, without its sub-provisions. */
+  text: string;
+  /** Position in the version, from 0. */
+  order: number;
+  /** `order` of the enclosing provision, or -1 at the top. */
+  parent: number;
+}
+
+/** A section needs at least this many clauses (or definitions) before they are split out. */
+const MIN_CLAUSES = 2;
+/** Flat text: paragraphs shorter than this are merged with the next one (a pseudo-title, a one-liner). */
+const SHORT_PARAGRAPH = 160;
+/** Flat text: a run of short paragraphs stops growing past this many characters. */
+const GROUP_SIZE = 1200;
+/** How many words title an untitled provision. */
+const TITLE_WORDS = 8;
+
+/** "4.2 Data retention", "§ 3 Fees", "(a) Scope" — a clause number at the start of a line. */
+const CLAUSE_NUMBER = /^(?:§+\s*)?(?:\d+(?:\.\d+)+\.?|\d+[.)]|\([a-z0-9]{1,3}\)|[A-Z][.)])\s+\S/;
+/** `**"Term"** means …`, `"Term" means …`, `**Term**: …` */
+const DEFINITION = /^(?:\*\*|__)?["“”'‘’]?[^\n"“”*_]{1,80}["“”'‘’]?(?:\*\*|__)?\s*(?:means|shall mean|refers to|has the meaning|includes|:)/i;
+const BOLD_LEAD = /^(?:\*\*|__)[^\n*_]{1,80}(?:\*\*|__)/;
+
+interface Block {
+  node: RootContent;
+  text: string;
+}
+
+/**
+ * Splits a normalized Markdown version into provisions: one per heading, then numbered clauses and
+ * definitions of a section that holds several; a document without headings is cut into groups of
+ * paragraphs. Deterministic: the same text gives the same provisions.
+ */
+export function segment(markdown: string): Provision[] {
+  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const source = (node: Nodes) => markdown.slice(node.position!.start.offset!, node.position!.end.offset!);
+  const provisions: Provision[] = [];
+  const hasHeadings = tree.children.some((node) => node.type === 'heading');
+
+  // Sections: the blocks between one heading and the next.
+  const stack: Provision[] = [];
+  let blocks: Block[] = [];
+  let current: Provision | undefined;
+  const flush = () => {
+    if (current) emitSection(current, blocks, provisions);
+    else if (blocks.length > 0) emitUntitled(blocks, provisions, hasHeadings);
+    blocks = [];
+  };
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      flush();
+      while (stack.length > 0 && stack.at(-1)!.level >= node.depth) stack.pop();
+      current = {
+        id: '',
+        kind: 'section',
+        headingPath: stack.map((p) => p.heading),
+        heading: plain(toString(node)),
+        level: node.depth,
+        text: '',
+        order: provisions.length,
+        parent: stack.at(-1)?.order ?? -1,
+      };
+      provisions.push(current);
+      stack.push(current);
+    } else if (node.type !== 'thematicBreak' && node.type !== 'definition') {
+      blocks.push({ node, text: source(node) });
+    }
+  }
+  flush();
+  return provisions;
+}
+
+/** Fills a section's text, splitting out its clauses or definitions when it holds several. */
+function emitSection(section: Provision, blocks: Block[], out: Provision[]): void {
+  const units = subUnits(blocks);
+  const starts = units.filter((unit) => unit.kind !== undefined);
+  if (starts.length < MIN_CLAUSES) {
+    section.text = join(blocks.map((b) => b.text));
+    return;
+  }
+  const own: string[] = [];
+  let child: Provision | undefined;
+  for (const unit of units) {
+    if (unit.kind) {
+      child = {
+        id: '',
+        kind: unit.kind,
+        headingPath: [...section.headingPath, section.heading],
+        heading: unit.title,
+        level: section.level + 1,
+        text: unit.text,
+        order: out.length,
+        parent: section.order,
+      };
+      out.push(child);
+    } else if (child) child.text = join([child.text, unit.text]);
+    else own.push(unit.text);
+  }
+  section.text = join(own);
+}
+
+interface Unit {
+  kind?: 'clause' | 'definition';
+  title: string;
+  text: string;
+}
+
+/**
+ * Paragraphs and list items that may start a clause or a definition. A list is only taken apart
+ * when its items are clauses or definitions; other lists stay whole.
+ */
+function subUnits(blocks: Block[]): Unit[] {
+  const units: Unit[] = [];
+  for (const block of blocks) {
+    if (block.node.type === 'list') {
+      const items = listUnits(block.node, block.text);
+      if (items) {
+        units.push(...items);
+        continue;
+      }
+    }
+    if (block.node.type === 'paragraph') {
+      const start = startOf(block.text, false);
+      if (start) {
+        units.push({ ...start, text: block.text });
+        continue;
+      }
+    }
+    units.push({ title: '', text: block.text });
+  }
+  return units;
+}
+
+function listUnits(list: List, text: string): Unit[] | undefined {
+  const offset = list.position!.start.offset!;
+  const items = list.children.map((item: ListItem) =>
+    text.slice(item.position!.start.offset! - offset, item.position!.end.offset! - offset),
+  );
+  const starts = items.map((item) => startOf(item.replace(/^(?:[-*+]|\d+[.)])\s+/, ''), list.ordered === true));
+  if (starts.filter(Boolean).length < MIN_CLAUSES) return undefined;
+  return items.map((item, index) => (starts[index] ? { ...starts[index]!, text: item } : { title: '', text: item }));
+}
+
+/** Whether a paragraph (or list item, without its marker) starts a clause or a definition, and its title. */
+function startOf(text: string, orderedItem: boolean): { kind: 'clause' | 'definition'; title: string } | undefined {
+  const firstLine = text.split('\n')[0]!;
+  const definition = DEFINITION.exec(firstLine);
+  if (definition && (BOLD_LEAD.test(firstLine) || /^["“'‘]/.test(firstLine))) {
+    const term = plain(firstLine.slice(0, definition[0].length).replace(/\s*(?:means|shall mean|refers to|has the meaning|includes|:)$/i, ''));
+    return { kind: 'definition', title: term.replace(/^["“”'‘’]+|["“”'‘’:]+$/g, '') };
+  }
+  if (CLAUSE_NUMBER.test(firstLine)) return { kind: 'clause', title: clauseTitle(firstLine) };
+  // An ordered item with a bold lead ("1. **Fees.** You pay …") is a clause titled by its lead.
+  if (orderedItem && BOLD_LEAD.test(firstLine)) return { kind: 'clause', title: plain(BOLD_LEAD.exec(firstLine)![0]).replace(/[.:;,]+$/, '') };
+  return undefined;
+}
+
+/** "4.2 Data retention." → "4.2 Data retention"; "1. **Fees.** You pay…" → "1. Fees"; else the first words. */
+function clauseTitle(line: string): string {
+  const number = /^\S+/.exec(line)![0];
+  const lead = BOLD_LEAD.exec(line.slice(number.length).trim());
+  const title = lead ? `${number} ${plain(lead[0])}` : firstWords(line);
+  return title.replace(/[.:;,]+$/, '');
+}
+
+/** Text before the first heading, or a whole document without headings. */
+function emitUntitled(blocks: Block[], out: Provision[], hasHeadings: boolean): void {
+  const push = (kind: ProvisionKind, text: string) =>
+    out.push({ id: '', kind, headingPath: [], heading: '', level: 0, text, order: out.length, parent: -1 });
+  if (hasHeadings) {
+    push('preamble', join(blocks.map((b) => b.text)));
+    return;
+  }
+  // Flat text (old captures): groups of paragraphs. Short paragraphs (often pseudo-titles such as
+  // "PRIVACY POLICY" or "1. What we collect") join the paragraph that follows them.
+  let group: string[] = [];
+  let size = 0;
+  for (const block of blocks) {
+    group.push(block.text);
+    size += block.text.length;
+    if (block.text.length >= SHORT_PARAGRAPH || size >= GROUP_SIZE) {
+      push('paragraphs', join(group));
+      group = [];
+      size = 0;
+    }
+  }
+  if (group.length > 0) push('paragraphs', join(group));
+}
+
+function join(texts: string[]): string {
+  return texts.filter((text) => text.trim() !== '').join('\n\n');
+}
+
+/** Markdown source → plain text: links keep their text, emphasis marks and escapes go. */
+export function plain(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\\([\\`*_{}[\]()#+\-.!|])/g, '$1')
+    .replace(/[*_`]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The first words of a text, to title an untitled provision. */
+export function firstWords(text: string, count = TITLE_WORDS): string {
+  const words = plain(text).replace(/^(?:[-*+>#|]|\d+[.)])\s+/, '').split(' ').filter(Boolean);
+  return words.slice(0, count).join(' ');
+}
+
+/** What to call a provision in a summary or a table of contents. */
+export function provisionLabel(provision: Provision): string {
+  if (provision.heading) return provision.heading;
+  if (provision.kind === 'preamble') return 'introduction';
+  const words = firstWords(provision.text);
+  return words ? `${words}…` : 'untitled text';
+}

@@ -1,0 +1,223 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { importHistory } from '../archive/import/index.ts';
+import { initArchive } from '../archive/record/index.ts';
+import { formatCommitMessage, parseCommitMessage } from '../history/commit-format.ts';
+import { CatFile } from '../history/cat-file.ts';
+import { commitDateEnv, git } from '../history/git.ts';
+import { readHistory } from '../history/log.ts';
+import { archivePath, formatVersionFile, parseVersionFile, sha256 } from '../history/version-file.ts';
+import { SITE_ROOT } from '../site/build.ts';
+
+/**
+ * The site benchmark: imports the real corpus into a scratch archive and builds the whole site
+ * (pages, diffs, feeds, share images, search index) cold, warm, and after one new version; then
+ * the naive floor (a bare Astro build, one page per text through a glob content collection) and,
+ * when Debian's `hugo` is installed, Hugo over the same texts.
+ */
+
+const run = promisify(execFile);
+
+export interface Measure {
+  name: string;
+  seconds: number;
+  /** Peak resident memory of the build's process tree, in MB. */
+  peakMb: number;
+  pages?: number;
+  detail?: string;
+}
+
+/** Runs a command, sampling the resident memory of its whole process tree. */
+export function measured(name: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measure & { log: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    let peak = 0;
+    const sample = async () => {
+      const total = await treeRssKb(child.pid!).catch(() => 0);
+      peak = Math.max(peak, total);
+    };
+    const timer = setInterval(() => void sample(), 200);
+    child.on('error', (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) reject(new Error(`${name} exited with ${code}:\n${log.slice(-4000)}`));
+      else resolve({ name, seconds, peakMb: Math.round(peak / 1024), log });
+    });
+  });
+}
+
+async function treeRssKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  let children: number[] = [];
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const list = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
+    children = children.concat(list.split(/\s+/).filter(Boolean).map(Number));
+  }
+  let total = rss;
+  for (const child of children) total += await treeRssKb(child).catch(() => 0);
+  return total;
+}
+
+async function countFiles(dir: string, suffix: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith(suffix)).length;
+}
+
+/** Seconds spent in each stage, read from Astro's log (and this site's search-index line). */
+function stages(log: string): string {
+  const found: string[] = [];
+  const generate = /generating static routes[\s\S]*?✓ Completed in ([\d.]+)(m?s)/.exec(log);
+  if (generate) found.push(`pages ${generate[2] === 'ms' ? (Number(generate[1]) / 1000).toFixed(1) : generate[1]} s`);
+  const search = /search index: (\d+) document page\(s\).* in (\d+) ms/.exec(log);
+  if (search) found.push(`search index ${(Number(search[2]) / 1000).toFixed(1)} s (${search[1]} documents)`);
+  const cached = (log.match(/\((cached|restored)\)/g) ?? []).length;
+  if (cached) found.push(`${cached} pages reused`);
+  return found.join(', ');
+}
+
+export interface SiteBenchOptions {
+  corpus: string;
+  /** Scratch folder inside the repository (Astro's build chunks import from its node_modules). */
+  workDir: string;
+  bare?: boolean;
+  hugo?: boolean;
+  onStep?: (message: string) => void;
+}
+
+export interface SiteBenchReport {
+  versions: number;
+  documents: number;
+  importSeconds: number;
+  measures: Measure[];
+}
+
+const astroBin = path.join(SITE_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+
+export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchReport> {
+  const step = options.onStep ?? (() => {});
+  const work = path.resolve(options.workDir);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(path.join(work, 'corpus'), { recursive: true });
+  step(`extracting ${options.corpus}`);
+  await run('tar', ['-xJf', options.corpus, '-C', path.join(work, 'corpus')]);
+  const corpusDir = path.join(work, 'corpus', (await readdir(path.join(work, 'corpus')))[0]!);
+
+  step('importing the corpus into a scratch archive');
+  const archiveDir = path.join(work, 'archive');
+  await initArchive(archiveDir);
+  const importStarted = Date.now();
+  await importHistory({ archiveDir, folder: corpusDir });
+  const importSeconds = (Date.now() - importStarted) / 1000;
+  const history = (await readHistory(archiveDir)).filter((entry) => entry.version);
+  const documents = new Set(history.map((entry) => `${entry.version!.platform}/${entry.version!.document}`)).size;
+
+  const measures: Measure[] = [];
+  const siteEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ARCHIVE_DIR: archiveDir, SITE_URL: 'https://archive.example.org', SITE_CACHE_DIR: path.join(work, 'site-cache') };
+  const siteDist = path.join(work, 'site-dist');
+  const buildSite = async (name: string) => {
+    step(`site: ${name}`);
+    const result = await measured(name, process.execPath, [astroBin, 'build', '--outDir', siteDist], { cwd: SITE_ROOT, env: siteEnv });
+    const measure: Measure = { name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(siteDist, '.html'), detail: stages(result.log) };
+    measures.push(measure);
+    return measure;
+  };
+  await buildSite('site, cold (whole site, empty caches)');
+  await buildSite('site, warm (nothing changed)');
+  await addOneVersion(archiveDir);
+  await buildSite('site, after one new version');
+
+  if (options.bare !== false) {
+    const bareDir = path.join(work, 'bare');
+    await writeBareProject(bareDir, archiveDir);
+    const bareBuild = async (name: string) => {
+      step(`bare Astro: ${name}`);
+      const result = await measured(name, process.execPath, [astroBin, 'build'], { cwd: bareDir, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+      measures.push({ name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(path.join(bareDir, 'dist'), '.html') });
+    };
+    await bareBuild('bare Astro, cold (glob collection, a page per text)');
+    await bareBuild('bare Astro, warm');
+  }
+
+  if (options.hugo !== false) {
+    const hugo = await run('hugo', ['version']).then(() => true, () => false);
+    if (hugo) {
+      const hugoDir = path.join(work, 'hugo');
+      await writeHugoProject(hugoDir, path.join(work, 'bare', 'content'));
+      step('Hugo');
+      const result = await measured('Hugo (same texts, a page per text)', 'hugo', ['--quiet', '--destination', 'public'], { cwd: hugoDir });
+      measures.push({ name: result.name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(path.join(hugoDir, 'public'), '.html') });
+    } else {
+      step('Hugo is not installed (apt-get install hugo): skipped');
+    }
+  }
+  return { versions: history.length, documents, importSeconds, measures };
+}
+
+/** Records one more version of the archive's most recently changed document, as a capture would. */
+async function addOneVersion(archiveDir: string): Promise<void> {
+  const message = await git(archiveDir, ['log', '-1', '--format=%B', '--', 'content/archive']);
+  const last = parseCommitMessage(message)!;
+  const file = archivePath(last.platform, last.document);
+  const current = parseVersionFile(await readFile(path.join(archiveDir, file), 'utf8'));
+  const body = `${current.body.trimEnd()}\n\nThis sentence was added by the site benchmark.\n`;
+  const capturedAt = new Date(Date.parse(last.capturedAt) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await writeFile(path.join(archiveDir, file), formatVersionFile({ ...current, capturedAt, body }));
+  await git(archiveDir, ['add', file]);
+  await git(archiveDir, ['commit', '--quiet', '-F', '-'], {
+    input: formatCommitMessage({ ...last, summary: 'Added: a benchmark sentence. (+1 −0 lines)', capturedAt, contentSha256: sha256(body), captureSha256: [sha256(body)], change: 'substantive' }),
+    env: commitDateEnv(capturedAt),
+  });
+}
+
+/** Every version's text as its own Markdown file: what the bare Astro and Hugo builds render. */
+async function writeTexts(contentDir: string, archiveDir: string): Promise<void> {
+  const cat = new CatFile(archiveDir);
+  try {
+    for (const entry of await readHistory(archiveDir)) {
+      const version = entry.version;
+      if (!version) continue;
+      const text = await cat.text(`${entry.commit}:${archivePath(version.platform, version.document)}`);
+      if (text === undefined) continue;
+      const { body, title } = parseVersionFile(text);
+      const target = path.join(contentDir, version.platform, version.document, `${version.capturedAt.slice(0, 10)}-${version.contentSha256.slice(0, 8)}.md`);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, `---\ntitle: ${JSON.stringify(title)}\n---\n\n${body}`);
+    }
+  } finally {
+    await cat.close();
+  }
+}
+
+async function writeBareProject(dir: string, archiveDir: string): Promise<void> {
+  await mkdir(path.join(dir, 'src', 'pages'), { recursive: true });
+  await writeTexts(path.join(dir, 'content'), archiveDir);
+  await writeFile(path.join(dir, 'package.json'), '{ "name": "bare-astro-bench", "private": true, "type": "module" }\n');
+  await writeFile(path.join(dir, 'astro.config.mjs'), "import { defineConfig } from 'astro/config';\nexport default defineConfig({ output: 'static' });\n");
+  await writeFile(
+    path.join(dir, 'src', 'content.config.ts'),
+    "import { defineCollection } from 'astro:content';\nimport { glob } from 'astro/loaders';\nexport const collections = { texts: defineCollection({ loader: glob({ pattern: '**/*.md', base: './content' }) }) };\n",
+  );
+  await writeFile(
+    path.join(dir, 'src', 'pages', '[...id].astro'),
+    "---\nimport { getCollection, render } from 'astro:content';\nexport async function getStaticPaths() {\n  return (await getCollection('texts')).map((entry) => ({ params: { id: entry.id }, props: { entry } }));\n}\nconst { Content } = await render(Astro.props.entry);\n---\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Astro.props.entry.data.title}</title></head><body><main><Content /></main></body></html>\n",
+  );
+}
+
+async function writeHugoProject(dir: string, contentDir: string): Promise<void> {
+  await mkdir(path.join(dir, 'layouts', '_default'), { recursive: true });
+  await run('cp', ['-r', contentDir, path.join(dir, 'content')]);
+  await writeFile(path.join(dir, 'hugo.toml'), "baseURL = 'https://example.org/'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n");
+  await writeFile(path.join(dir, 'layouts', '_default', 'single.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n');
+  await writeFile(path.join(dir, 'layouts', '_default', 'list.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body></body></html>\n');
+}
