@@ -94,6 +94,18 @@ async function once(dir: string, make: () => Promise<string>): Promise<string> {
   }
 }
 
+/**
+ * Builds made from older sources are of no further use, once no test run can be reading them
+ * (another run, started before a source changed, may still be).
+ */
+async function removeStale(prefix: string, key: string): Promise<void> {
+  for (const entry of await readdir(SITE_TESTS_DIR).catch(() => [])) {
+    if (!entry.startsWith(prefix) || entry === `${prefix}${key}`) continue;
+    const age = await stat(path.join(SITE_TESTS_DIR, entry)).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 60 * 60_000) await rm(path.join(SITE_TESTS_DIR, entry), { recursive: true, force: true });
+  }
+}
+
 let demo: Promise<BuiltSite> | undefined;
 
 /** The demo archive (the fixture web captured day by day) and its built site. */
@@ -101,10 +113,7 @@ export function demoSite(): Promise<BuiltSite> {
   demo ??= (async () => {
     const key = await sourceKey();
     const dir = path.join(SITE_TESTS_DIR, `demo-${key}`);
-    // Builds made from older sources are of no further use.
-    for (const entry of await readdir(SITE_TESTS_DIR).catch(() => [])) {
-      if (entry.startsWith('demo-') && entry !== `demo-${key}`) await rm(path.join(SITE_TESTS_DIR, entry), { recursive: true, force: true });
-    }
+    await removeStale('demo-', key);
     const archiveDir = path.join(dir, 'archive');
     const distDir = path.join(dir, 'dist');
     const log = await once(dir, async () => {
@@ -124,9 +133,7 @@ export function hostileSite(): Promise<BuiltSite & { ids: string[] }> {
   hostile ??= (async () => {
     const key = await sourceKey();
     const dir = path.join(SITE_TESTS_DIR, `hostile-${key}`);
-    for (const entry of await readdir(SITE_TESTS_DIR).catch(() => [])) {
-      if (entry.startsWith('hostile-') && entry !== `hostile-${key}`) await rm(path.join(SITE_TESTS_DIR, entry), { recursive: true, force: true });
-    }
+    await removeStale('hostile-', key);
     const archiveDir = path.join(dir, 'archive');
     const distDir = path.join(dir, 'dist');
     const log = await once(dir, async () => {

@@ -20,7 +20,7 @@ const T3 = '2026-03-01T18:17:00.000Z';
 
 const timeout: RunResult = { document: 'acme/privacy-policy', status: 'failed', stage: 'fetch', reason: 'timeout', message: 'no answer in 30 s', url: 'https://acme.example/privacy' };
 const botWall: RunResult = { document: 'acme/privacy-policy', status: 'refused', stage: 'guard', reason: 'bot-wall', message: 'looks like a bot wall', url: 'https://acme.example/privacy' };
-const ok = (document: string, status: 'recorded' | 'unchanged' | 'would-record' = 'unchanged'): RunResult => ({ document, status });
+const ok = (document: string, status: 'recorded' | 'unchanged' | 'would-record' | 'held' = 'unchanged'): RunResult => ({ document, status });
 
 describe('updateLedger', () => {
   it('enters a failing document with its first run, and counts the following ones', () => {
@@ -48,7 +48,7 @@ describe('updateLedger', () => {
     expect(updateLedger(ledger, [timeout], T2).ledger.entries['acme/privacy-policy']).toMatchObject({ issue: 7, runs: 2 });
   });
 
-  it.each(['recorded', 'unchanged', 'would-record'] as const)('removes a document that is %s, and reports it recovered as it was', (status) => {
+  it.each(['recorded', 'unchanged', 'would-record', 'held'] as const)('removes a document that is %s, and reports it recovered as it was', (status) => {
     const failing = updateLedger(emptyLedger(), [timeout], T1).ledger;
     const after = updateLedger(failing, [ok('acme/privacy-policy', status)], T2);
     expect(after.ledger.entries).toEqual({});
@@ -56,11 +56,9 @@ describe('updateLedger', () => {
     expect(after.changed).toBe(true);
   });
 
-  it('counts refused and quarantined documents as failing', () => {
-    const quarantined: RunResult = { document: 'acme/terms-of-service', status: 'quarantined', stage: 'guard', reason: 'shrink', message: 'lost 80% of its text' };
-    const { ledger } = updateLedger(emptyLedger(), [botWall, quarantined], T1);
-    expect(Object.keys(ledger.entries)).toEqual(['acme/privacy-policy', 'acme/terms-of-service']);
-    expect(ledger.entries['acme/terms-of-service']).toMatchObject({ url: '', reason: 'shrink' });
+  it('counts refused documents as failing', () => {
+    const { ledger } = updateLedger(emptyLedger(), [botWall], T1);
+    expect(Object.keys(ledger.entries)).toEqual(['acme/privacy-policy']);
   });
 
   it('leaves documents the run did not look at alone', () => {
@@ -170,7 +168,7 @@ describe('run reports', () => {
   });
 
   it('skips results with a status it does not know, leaving their ledger entries alone', () => {
-    const text = JSON.stringify({ results: [{ document: 'acme/privacy-policy', status: 'held', reason: 'drastic-shrink' }, { document: 'acme/terms-of-service', status: 'unchanged' }] });
+    const text = JSON.stringify({ results: [{ document: 'acme/privacy-policy', status: 'archived-by-a-future-version', reason: 'drastic-shrink' }, { document: 'acme/terms-of-service', status: 'unchanged' }] });
     expect(parseRunReport('report.json', text)).toEqual([{ document: 'acme/terms-of-service', status: 'unchanged' }]);
   });
 

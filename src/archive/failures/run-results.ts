@@ -10,9 +10,10 @@ export const FAILURE_STAGES = ['fetch', 'extract', 'guard'] as const;
 export type FailureStage = (typeof FAILURE_STAGES)[number];
 
 /** Statuses that mean the document was captured: it leaves the ledger. */
-export const CAPTURED_STATUSES = ['recorded', 'unchanged', 'would-record'] as const;
+// A held text was captured fine; it waits for confirmation, not for a fix (docs/decisions/0006).
+export const CAPTURED_STATUSES = ['recorded', 'unchanged', 'would-record', 'held'] as const;
 /** Statuses that mean it was not: it enters the ledger, or stays in it one more run. */
-export const FAILING_STATUSES = ['failed', 'refused', 'quarantined'] as const;
+export const FAILING_STATUSES = ['failed', 'refused'] as const;
 
 const documentId = z.string().regex(DOCUMENT_ID, 'must be "<platform>/<document>" (slugs)');
 
