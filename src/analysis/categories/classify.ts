@@ -1,4 +1,5 @@
 import type { Category, Rule } from './schema.ts';
+import { mayMatch, needlesOfPattern, needlesOfPhrase, wordPrefixes, type Needles } from './needles.ts';
 import type { Taxonomy } from './taxonomy.ts';
 
 /** Why a category matched: the rule and the words it matched, with a little context. */
@@ -22,6 +23,8 @@ interface CompiledRule {
   weight: number;
   scope: Rule['in'];
   regex: RegExp;
+  /** Word starts one of which every match begins with (see needles.ts); null: always run the regex. */
+  needles: Needles | null;
 }
 
 interface CompiledCategory {
@@ -33,6 +36,8 @@ interface CompiledCategory {
 /** A taxonomy with every rule compiled once; build it once and classify many provisions with it. */
 export interface Classifier {
   headingBonus: number;
+  /** Skip a rule's regex when none of its needles occurs (see needles.ts); off only to test that it changes nothing. */
+  prefilter: boolean;
   categories: CompiledCategory[];
 }
 
@@ -45,13 +50,16 @@ function phraseRegex(phrase: string): RegExp {
 }
 
 function compileRule(rule: Rule): CompiledRule {
-  if ('phrase' in rule) return { label: `phrase: ${rule.phrase}`, weight: rule.weight, scope: rule.in, regex: phraseRegex(rule.phrase) };
-  return { label: `pattern: ${rule.pattern}`, weight: rule.weight, scope: rule.in, regex: new RegExp(rule.pattern, 'iu') };
+  if ('phrase' in rule) {
+    return { label: `phrase: ${rule.phrase}`, weight: rule.weight, scope: rule.in, regex: phraseRegex(rule.phrase), needles: needlesOfPhrase(rule.phrase) };
+  }
+  return { label: `pattern: ${rule.pattern}`, weight: rule.weight, scope: rule.in, regex: new RegExp(rule.pattern, 'iu'), needles: needlesOfPattern(rule.pattern) };
 }
 
-export function compileTaxonomy(taxonomy: Pick<Taxonomy, 'categories' | 'headingBonus'>): Classifier {
+export function compileTaxonomy(taxonomy: Pick<Taxonomy, 'categories' | 'headingBonus'>, options: { prefilter?: boolean } = {}): Classifier {
   return {
     headingBonus: taxonomy.headingBonus,
+    prefilter: options.prefilter ?? true,
     categories: taxonomy.categories.map((category: Category) => ({
       id: category.id,
       threshold: category.threshold,
@@ -72,13 +80,16 @@ function excerptAround(text: string, index: number, length: number): string {
 /** Every category's score and matches, assigned or not (for tuning and explanations). */
 export function scoreProvision(text: string, heading: string, classifier: Classifier): CategoryMatch[] {
   const results: CategoryMatch[] = [];
+  const headingWords = wordPrefixes(heading);
+  const textWords = wordPrefixes(text);
+  const worthTrying = (rule: CompiledRule, words: Set<string>) => !classifier.prefilter || rule.needles === null || mayMatch(rule.needles, words);
   for (const category of classifier.categories) {
     let score = 0;
     const matched: RuleMatch[] = [];
     for (const rule of category.rules) {
       // A rule counts once: in the heading (with the bonus) when it names the topic there, else in the body.
-      const inHeading = rule.scope !== 'text' ? rule.regex.exec(heading) : null;
-      const found = inHeading ?? (rule.scope !== 'heading' ? rule.regex.exec(text) : null);
+      const inHeading = rule.scope !== 'text' && worthTrying(rule, headingWords) ? rule.regex.exec(heading) : null;
+      const found = inHeading ?? (rule.scope !== 'heading' && worthTrying(rule, textWords) ? rule.regex.exec(text) : null);
       if (!found) continue;
       const where = inHeading ? 'heading' : 'text';
       const bonus = where === 'heading' && rule.weight > 0 ? classifier.headingBonus : 0;
