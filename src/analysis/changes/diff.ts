@@ -135,8 +135,10 @@ export function describeChange(
 const DATE_LINE = /\b(?:last\s+)?(?:updated|modified|revised|effective|version)\b|\b(?:mis a jour|en vigueur|aktualisiert|gultig)\b/i;
 
 function significanceOf(before: Provision[], after: Provision[], texts: { previousText?: string; nextText?: string }): Significance {
-  const previous = texts.previousText ?? render(before);
-  const next = texts.nextText ?? render(after);
+  // Both sides from the same source, so that rendering never passes for a change.
+  const both = texts.previousText !== undefined && texts.nextText !== undefined;
+  const previous = both ? texts.previousText! : render(before);
+  const next = both ? texts.nextText! : render(after);
   if (plainText(previous) === plainText(next)) return 'technical';
   if (wordsOnly(previous) === wordsOnly(next)) return 'editorial';
   const lines = (text: string) => text.split('\n').map((line) => words(line).join(' ')).filter(Boolean);

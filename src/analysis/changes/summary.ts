@@ -5,7 +5,7 @@ import { diffVersions, type Change } from './diff.ts';
 /** A commit subject stays readable in `git log --oneline` and in feed titles. */
 export const MAX_SUMMARY = 180;
 /** Names longer than this are cut with "…". */
-const MAX_NAME = 60;
+const MAX_NAME = 50;
 
 interface Part {
   verb: string;
@@ -27,7 +27,7 @@ export function summarizeDiff(change: Change): string {
     { verb: 'Reworded', names: reworded(change) },
     { verb: 'Moved', names: change.moved.filter((p) => !change.modified.some((m) => m.after.id === p.id)).map(provisionLabel) },
   ].filter((part) => part.names.length > 0);
-  if (parts.length === 0) return change.significance === 'technical' ? 'formatting changes only' : 'text changed';
+  if (parts.length === 0) return change.significance === 'technical' ? 'links or formatting changed only' : 'text changed';
   return fit(parts);
 }
 
@@ -58,7 +58,8 @@ function fit(parts: Part[]): string {
       .map((part, i) => {
         const names = part.names.slice(0, shown[i]).map(shorten);
         const more = part.names.length - shown[i]!;
-        return `${part.verb}: ${names.join('; ')}${more > 0 ? ` and ${more} more` : ''}.`;
+        const list = `${part.verb}: ${names.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+        return list.endsWith('…') ? list : `${list}.`;
       })
       .join(' ');
   let text = render();
@@ -72,17 +73,28 @@ function fit(parts: Part[]): string {
     shown[widest]!--;
     text = render();
   }
-  // Only a few very long names can still overflow: cut the sentence itself.
+  // Still too long with one name per kind: the last kinds give way to a count.
+  let hidden = 0;
+  const withHidden = () => (hidden > 0 ? `${render()} Also ${hidden} other change${hidden > 1 ? 's' : ''}.` : render());
+  while (text.length > MAX_SUMMARY && parts.length > 1) {
+    hidden += parts.pop()!.names.length;
+    shown.pop();
+    text = withHidden();
+  }
   if (text.length > MAX_SUMMARY) text = `${text.slice(0, MAX_SUMMARY - 1).trimEnd()}…`;
   return text;
 }
 
+/** Cut at a word boundary when one is near. */
 function shorten(name: string): string {
-  return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1).trimEnd()}…` : name;
+  if (name.length <= MAX_NAME) return name;
+  const cut = name.slice(0, MAX_NAME - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > MAX_NAME / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }
 
 /**
- * Drop-in for `summarizeChange` of src/analysis/change-summary.ts (same signature and same
+ * The commit subject written by the recorder (src/archive/record) and the timeline and feed text
  * phrases for the first version, editorial changes and no change), summarizing by provision.
  */
 export function summarizeChange(previous: string | undefined, next: string, kind: TextChange): string {

@@ -55,6 +55,17 @@ export function stripNumbering(heading: string): string {
     .trim();
 }
 
+/** A heading that dates the document ("Last updated: March 15, 2024") changes with every version. */
+const DATED = /\b(?:updated|modified|revised|effective|dated?|as of)\b/i;
+const DATE_PART = /\b(?:\d{1,4}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b[,./-]?/gi;
+
+/** What identifies a heading: no numbering, and no date in a "last updated" heading. */
+export function headingCore(heading: string): string {
+  const stripped = stripNumbering(heading);
+  if (!DATED.test(stripped)) return stripped;
+  return stripped.replace(DATE_PART, ' ').replace(/\s+/g, ' ').replace(/[\s:,.-]+$/, '').trim();
+}
+
 /** Lower-case ASCII letters and digits joined by hyphens, at most 60 characters, cut at a hyphen. */
 export function slugify(text: string): string {
   let slug = text
@@ -74,12 +85,12 @@ export function slugify(text: string): string {
 
 /** The id a provision would get if it were new: its heading without numbering, or `p-` and its first words. */
 export function baseId(provision: Provision): string {
-  if (provision.heading) return slugify(stripNumbering(provision.heading)) || slugify(provision.heading) || 'section';
+  if (provision.heading) return slugify(headingCore(provision.heading)) || slugify(provision.heading) || 'section';
   return `p-${slugify(firstWords(provision.text, 6)) || 'text'}`;
 }
 
 function headingKey(heading: string): string {
-  return words(stripNumbering(heading)).join(' ');
+  return words(headingCore(heading)).join(' ');
 }
 
 /** Ids for the first version of a document. */
@@ -101,10 +112,11 @@ function sides(provisions: Provision[]): Side[] {
     const tokens = words(provision.text);
     return {
       provision,
-      key: headingKey(provision.heading),
+      // A version has at most one preamble: it is the same provision whatever it now says (often just a date).
+      key: provision.kind === 'preamble' ? '\u0000preamble' : headingKey(provision.heading),
       parentKey: provision.headingPath.map(headingKey).join('/'),
       shingles: shingles(tokens),
-      headingWords: new Set(words(stripNumbering(provision.heading))),
+      headingWords: new Set(words(headingCore(provision.heading))),
       size: tokens.length,
     };
   });
@@ -114,6 +126,7 @@ function sides(provisions: Provision[]): Side[] {
  * Gives the provisions of `next` ids, carrying over those of `previous` (which must have ids).
  * Heading first, then text; then splits and merges; new ids never reuse `retired` ones (every id the
  * document ever had) nor the previous version's. Deterministic: the same inputs give the same ids.
+ * Both lists are as `segment` returns them (`order` is the index).
  */
 export function assignIds(
   previous: Provision[],
@@ -160,6 +173,9 @@ export function assignIds(
     if (oldTo.has(o.provision.order) || o.size === 0) continue;
     for (const n of now) {
       if (newFrom.has(n.provision.order) || n.size === 0) continue;
+      // Jaccard never exceeds the ratio of the sizes: skip pairs that cannot reach the threshold.
+      const [small, large] = o.shingles.size <= n.shingles.size ? [o.shingles.size, n.shingles.size] : [n.shingles.size, o.shingles.size];
+      if (small < TEXT_MATCH_WITH_HEADING * large) continue;
       const text = jaccard(o.shingles, n.shingles);
       if (text < TEXT_MATCH_WITH_HEADING) continue;
       const heading = jaccard(o.headingWords, n.headingWords);
@@ -261,7 +277,8 @@ export function assignIds(
       by: by.get(p.order)!,
       similarity: old[o]!.size === 0 && now[p.order]!.size === 0 ? 1 : jaccard(old[o]!.shingles, now[p.order]!.shingles),
       moved: parentId(previous, before) !== parentId(provisions, p) || !inOrder.has(o),
-      renamed: before.heading !== '' && p.heading !== '' && headingKey(before.heading) !== headingKey(p.heading),
+      // Clauses are titled by their first words: a new first sentence is a reword, not a rename.
+      renamed: before.kind !== 'clause' && p.kind !== 'clause' && before.heading !== '' && p.heading !== '' && headingKey(before.heading) !== headingKey(p.heading),
       ...(merged ? { mergedFrom: merged.map((m) => previous[m]!.id) } : {}),
     });
   }

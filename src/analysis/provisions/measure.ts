@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff';
-import { assignIds, stripNumbering, type Match } from './match.ts';
+import { assignIds, headingCore, type Match } from './match.ts';
 import { provisionLabel, segment, type Provision } from './segment.ts';
 import { jaccard, words } from './similarity.ts';
 
@@ -108,7 +108,7 @@ export function measureHistory(
 }
 
 function headingSet(provisions: Provision[]): string {
-  const keys = provisions.filter((p) => p.kind === 'section').map((p) => words(stripNumbering(p.heading)).join(' '));
+  const keys = provisions.filter((p) => p.kind === 'section').map((p) => words(headingCore(p.heading)).join(' '));
   return [...new Set(keys)].sort().join('\n');
 }
 
@@ -143,7 +143,7 @@ function checkRewords(m: Measurement, document: string, pair: [string, string], 
     if (bestIndex < 0 || lcsRatio(tokens, afterWords[bestIndex]!) < REWORD_SIMILAR) {
       if (match?.next === null) {
         m.sameHeadingRemoved++;
-        if (m.examples.sameHeadingRemoved.length < EXAMPLES)
+        if (wanted(m.examples.sameHeadingRemoved, document))
           m.examples.sameHeadingRemoved.push({ document, pair, provision: provisionLabel(p), idBefore: p.id, idAfter: null, similarity: round(bestScore) });
       }
       continue;
@@ -152,9 +152,14 @@ function checkRewords(m: Measurement, document: string, pair: [string, string], 
     const kept = after[bestIndex]!.id === p.id || (match?.by === 'merge' && match.id === after[bestIndex]!.id);
     if (kept) continue;
     m.rewordLost++;
-    if (m.examples.rewordLost.length < EXAMPLES)
+    if (wanted(m.examples.rewordLost, document))
       m.examples.rewordLost.push({ document, pair, provision: provisionLabel(p), idBefore: p.id, idAfter: after[bestIndex]!.id, similarity: round(bestScore) });
   }
+}
+
+/** Examples from as many documents as possible: one per document. */
+function wanted(examples: Example[], document: string): boolean {
+  return examples.length < EXAMPLES && !examples.some((e) => e.document === document);
 }
 
 function lcsRatio(a: string[], b: string[]): number {

@@ -1,8 +1,7 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { toString } from 'mdast-util-to-string';
 import { gfm } from 'micromark-extension-gfm';
-import type { List, ListItem, Nodes, RootContent } from 'mdast';
+import type { List, ListItem, RootContent } from 'mdast';
 
 /**
  * How a provision was found: under a heading, as a numbered clause or a definition inside a
@@ -44,52 +43,64 @@ const DEFINITION = /^(?:\*\*|__)?["“”'‘’]?[^\n"“”*_]{1,80}["“”'�
 const BOLD_LEAD = /^(?:\*\*|__)[^\n*_]{1,80}(?:\*\*|__)/;
 
 interface Block {
-  node: RootContent;
+  node?: RootContent;
   text: string;
 }
+
+/** Whether a section body may hold clauses or definitions; bodies that cannot are not parsed (speed). */
+const MAY_SPLIT = /^(?:(?:[-*+]|\d+[.)])\s+)?(?:\*\*|__|["“'‘]|§|\d+\.\d|\d+[.)]\s|\([a-z0-9]{1,3}\)\s|[A-Z][.)]\s)/m;
 
 /**
  * Splits a normalized Markdown version into provisions: one per heading, then numbered clauses and
  * definitions of a section that holds several; a document without headings is cut into groups of
  * paragraphs. Deterministic: the same text gives the same provisions.
+ *
+ * Headings are found line by line: in normalized Markdown (ATX only, fenced code only) a line
+ * starting with `#` outside a fence is a heading. Section bodies are parsed (mdast, GFM) only when
+ * they may hold clauses or definitions: parsing is most of the cost on the corpus.
  */
 export function segment(markdown: string): Provision[] {
-  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  const source = (node: Nodes) => markdown.slice(node.position!.start.offset!, node.position!.end.offset!);
   const provisions: Provision[] = [];
-  const hasHeadings = tree.children.some((node) => node.type === 'heading');
-
-  // Sections: the blocks between one heading and the next.
-  const stack: Provision[] = [];
-  let blocks: Block[] = [];
-  let current: Provision | undefined;
-  const flush = () => {
-    if (current) emitSection(current, blocks, provisions);
-    else if (blocks.length > 0) emitUntitled(blocks, provisions, hasHeadings);
-    blocks = [];
-  };
-  for (const node of tree.children) {
-    if (node.type === 'heading') {
-      flush();
-      while (stack.length > 0 && stack.at(-1)!.level >= node.depth) stack.pop();
-      current = {
-        id: '',
-        kind: 'section',
-        headingPath: stack.map((p) => p.heading),
-        heading: plain(toString(node)),
-        level: node.depth,
-        text: '',
-        order: provisions.length,
-        parent: stack.at(-1)?.order ?? -1,
-      };
-      provisions.push(current);
-      stack.push(current);
-    } else if (node.type !== 'thematicBreak' && node.type !== 'definition') {
-      blocks.push({ node, text: source(node) });
-    }
+  const parts: Array<{ depth: number; heading: string; body: string[] }> = [{ depth: 0, heading: '', body: [] }];
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (/^(?:```|~~~)/.test(line)) fence = !fence;
+    const heading = fence ? null : /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    if (heading) parts.push({ depth: heading[1]!.length, heading: plain(heading[2] ?? ''), body: [] });
+    else parts.at(-1)!.body.push(line);
   }
-  flush();
+  const hasHeadings = parts.length > 1;
+  const preamble = parts[0]!.body.join('\n').trim();
+  if (preamble) emitUntitled(hasHeadings ? [{ text: preamble }] : blocksOf(preamble), provisions, hasHeadings);
+
+  const stack: Provision[] = [];
+  for (const part of parts.slice(1)) {
+    while (stack.length > 0 && stack.at(-1)!.level >= part.depth) stack.pop();
+    const section: Provision = {
+      id: '',
+      kind: 'section',
+      headingPath: stack.map((p) => p.heading),
+      heading: part.heading,
+      level: part.depth,
+      text: '',
+      order: provisions.length,
+      parent: stack.at(-1)?.order ?? -1,
+    };
+    provisions.push(section);
+    stack.push(section);
+    const body = part.body.join('\n').trim();
+    if (MAY_SPLIT.test(body)) emitSection(section, blocksOf(body), provisions);
+    else section.text = body;
+  }
   return provisions;
+}
+
+/** The top-level blocks of a Markdown text, each with its source (thematic breaks and link definitions left out). */
+function blocksOf(markdown: string): Block[] {
+  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  return tree.children
+    .filter((node) => node.type !== 'thematicBreak' && node.type !== 'definition')
+    .map((node) => ({ node, text: markdown.slice(node.position!.start.offset!, node.position!.end.offset!) }));
 }
 
 /** Fills a section's text, splitting out its clauses or definitions when it holds several. */
@@ -134,14 +145,14 @@ interface Unit {
 function subUnits(blocks: Block[]): Unit[] {
   const units: Unit[] = [];
   for (const block of blocks) {
-    if (block.node.type === 'list') {
+    if (block.node?.type === 'list') {
       const items = listUnits(block.node, block.text);
       if (items) {
         units.push(...items);
         continue;
       }
     }
-    if (block.node.type === 'paragraph') {
+    if (block.node?.type === 'paragraph') {
       const start = startOf(block.text, false);
       if (start) {
         units.push({ ...start, text: block.text });
@@ -213,12 +224,15 @@ function join(texts: string[]): string {
   return texts.filter((text) => text.trim() !== '').join('\n\n');
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
 /** Markdown source → plain text: links keep their text, emphasis marks and escapes go. */
 export function plain(text: string): string {
   return text
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\\([\\`*_{}[\]()#+\-.!|])/g, '$1')
     .replace(/[*_`]+/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name]!)
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -1,7 +1,7 @@
 /**
  * Text similarity of provisions: Jaccard over word bigrams ("shingles"), on words lower-cased
  * and without accents or punctuation, so that restyling does not count and reordering a few words
- * costs little. Texts of fewer than three words are compared word by word.
+ * costs little. Texts of fewer than 12 words (a date line, a short clause) are compared word by word.
  */
 
 /** Words of a text: letters and digits, lower-cased, without accents; Markdown link targets dropped. */
@@ -17,8 +17,11 @@ export function words(text: string): string[] {
 
 export type Shingles = Set<string>;
 
+/** Below this many words a text is compared word by word: one changed word would break too many bigrams. */
+export const SHORT_TEXT = 12;
+
 export function shingles(tokens: string[]): Shingles {
-  if (tokens.length < 3) return new Set(tokens);
+  if (tokens.length < SHORT_TEXT) return new Set(tokens);
   const out = new Set<string>();
   for (let i = 1; i < tokens.length; i++) out.add(`${tokens[i - 1]} ${tokens[i]}`);
   return out;

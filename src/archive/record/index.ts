@@ -6,7 +6,7 @@ import { archivePath, formatVersionFile, parseVersionFile, sha256, type VersionF
 import { commitContent, ObjectWriter, type Identity } from '../../history/objects.ts';
 import { MutableTree } from '../../history/tree.ts';
 import { classifyTextChange } from '../../analysis/change-kind.ts';
-import { summarizeChange } from '../../analysis/change-summary.ts';
+import { summarizeChange } from '../../analysis/changes/summary.ts';
 import { ARCHIVER_NAME, ARCHIVER_VERSION } from '../fetch/index.ts';
 import { RecordError } from './errors.ts';
 import { gitDir, lockArchive } from './lock.ts';

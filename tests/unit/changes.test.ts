@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { diffVersions } from '../../src/analysis/changes/diff.ts';
+import { MAX_SUMMARY, summarizeChange, summarizeDiff } from '../../src/analysis/changes/summary.ts';
+import { trackHistory } from '../../src/analysis/provisions/match.ts';
+
+const v1 = `# Privacy Policy
+
+Last updated: 1 March 2026.
+
+## Data retention
+
+We keep your data for 30 days after you delete your account.
+Backups are erased within 90 days.
+
+## Opting out of personalised ads
+
+You can turn off personalised ads in your settings at any time.
+
+## Fees
+
+4.1 You pay the monthly fee in advance by card.
+
+4.2 Fees are not refundable except where the law says so.
+`;
+
+const v2 = `# Privacy Policy
+
+Last updated: 1 June 2026.
+
+## Data retention
+
+We keep your data for 60 days after you delete your account.
+Backups are erased within 180 days.
+
+## Fees
+
+4.1 You pay the yearly fee in advance by card.
+
+4.2 Fees are never refundable except where the law says so.
+
+## Use of your content to train AI models
+
+We may use your conversations to train our models unless you opt out.
+`;
+
+describe('diffVersions', () => {
+  it('lists added, removed and modified provisions with word counts', () => {
+    const change = diffVersions(v1, v2);
+    expect(change.added.map((p) => p.id)).toEqual(['use-of-your-content-to-train-ai-models']);
+    expect(change.removed.map((p) => p.id)).toEqual(['opting-out-of-personalised-ads']);
+    expect(change.modified.map((m) => m.after.id)).toEqual([
+      'privacy-policy',
+      'data-retention',
+      'you-pay-the-monthly-fee-in-advance',
+      'fees-are-not-refundable-except-where-the',
+    ]);
+    expect(change.modified.find((m) => m.after.id === 'data-retention')).toMatchObject({ wordsAdded: 2, wordsRemoved: 2 });
+    expect(change.wordsAdded).toBeGreaterThan(change.wordsRemoved - 20);
+    expect(change.significance).toBe('substantive');
+  });
+
+  it('says technical when only markup or link targets change, editorial for punctuation or a date', () => {
+    const linked = v1.replace('in your settings', 'in [your settings](https://example.com/a)');
+    const relinked = v1.replace('in your settings', 'in [your settings](https://example.com/b)');
+    expect(diffVersions(linked, relinked).significance).toBe('technical');
+    expect(diffVersions(v1, v1.replace('## Fees', '### Fees')).significance).toBe('technical');
+    expect(diffVersions(v1, v1.replace('at any time.', 'at any time!')).significance).toBe('editorial');
+    expect(diffVersions(v1, v1.replace('1 March 2026', '2 April 2026')).significance).toBe('editorial');
+    expect(diffVersions(v1, v1.replace('30 days', '31 days')).significance).toBe('substantive');
+  });
+
+  it('reports renamed, moved, split and merged provisions', () => {
+    const renamed = v1.replace('## Data retention', '## How long we keep your data');
+    expect(diffVersions(v1, renamed).renamed.map((r) => [r.before.heading, r.after.heading])).toEqual([['Data retention', 'How long we keep your data']]);
+
+    const moved = v1.replace(/## Opting out[\s\S]*?(?=## Fees)/, '') + '\n## Opting out of personalised ads\n\nYou can turn off personalised ads in your settings at any time.\n';
+    expect(diffVersions(v1, moved).moved.map((p) => p.id)).toEqual(['opting-out-of-personalised-ads']);
+
+    const merged = v1.replace('\n## Opting out of personalised ads\n', '\n');
+    const change = diffVersions(v1, merged);
+    expect(change.merged.map((m) => [m.into.id, m.from.map((p) => p.id)])).toEqual([
+      ['data-retention', ['data-retention', 'opting-out-of-personalised-ads']],
+    ]);
+    expect(change.removed).toEqual([]);
+  });
+
+  it('continues the ids of a history', () => {
+    const history = trackHistory([v1, v1.replace('## Fees', '## Prices'), v2]);
+    const retired = new Set(history.versions.flat().map((p) => p.id));
+    const change = diffVersions(history.versions[2]!, v2.replace('train our models', 'improve our models'), { retired });
+    expect(change.modified.map((m) => m.after.id)).toEqual(['use-of-your-content-to-train-ai-models']);
+  });
+});
+
+describe('summarizeChange', () => {
+  it('names what was added, removed and reworded, clauses counted by section', () => {
+    expect(summarizeChange(v1, v2, 'substantive')).toBe(
+      'Added: Use of your content to train AI models. Removed: Opting out of personalised ads. Reworded: Privacy Policy; Data retention; Fees (2 clauses).',
+    );
+  });
+
+  it('uses fixed phrases for first versions, editorial changes and no change', () => {
+    expect(summarizeChange(undefined, v1, 'initial')).toBe('first recorded version');
+    expect(summarizeChange(v1, v1, 'editorial')).toBe('editorial changes only (punctuation, letter case or spacing)');
+    expect(summarizeChange(v1, v1, 'none')).toBe('no change');
+  });
+
+  it(`stays within ${MAX_SUMMARY} characters, with "and N more"`, () => {
+    const sections = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `## ${prefix} topic number ${i + 1} with a long heading\n\nText ${prefix}${i} a${prefix}${i} b${prefix}${i} c${prefix}${i}.\n`).join('\n');
+    const summary = summarizeChange(sections('old', 12), sections('new', 9), 'substantive');
+    expect(summary.length).toBeLessThanOrEqual(MAX_SUMMARY);
+    expect(summary).toMatch(/^Added: new topic number 1 with a long heading.* and \d+ more\. Removed: old topic number 1 .* and \d+ more\.$/);
+  });
+
+  it('lets the last kinds of change give way to a count when even one name each is too long', () => {
+    const heading = (word: string) => `${word} ${'and a very long heading that goes on '.repeat(2)}`.trim();
+    const first = `## ${heading('Alpha')}\n\nAlpha text one two three.\n\n## ${heading('Beta')}\n\nBeta text four five six.\n\n## ${heading('Gamma')}\n\nGamma text seven eight nine.\n`;
+    const next = `## ${heading('Delta')}\n\nDelta text ten eleven twelve.\n\n## ${heading('Beta')}\n\nBeta text four five six, now changed entirely.\n\n## ${heading('Gamma')}\n\nGamma text seven eight nine, and then some more words.\n`;
+    const summary = summarizeChange(first, next, 'substantive');
+    expect(summary.length).toBeLessThanOrEqual(MAX_SUMMARY);
+    expect(summary).toMatch(/^Added: Delta and a very long heading that goes on and a… Removed: Alpha [^.]*… Also 2 other changes\.$/);
+  });
+
+  it('is deterministic and says "links or formatting changed only" when nothing but markup changed', () => {
+    expect(summarizeChange(v1, v2, 'substantive')).toBe(summarizeChange(v1, v2, 'substantive'));
+    expect(summarizeDiff(diffVersions(v1, v1.replace('## Fees', '### Fees')))).toBe('Moved: Fees.');
+    expect(summarizeDiff(diffVersions(v1, v1.replace('your settings', '[your settings](/s)')))).toBe('links or formatting changed only');
+  });
+});
