@@ -94,8 +94,9 @@ function shorten(name: string): string {
 }
 
 /**
- * The commit subject written by the recorder (src/archive/record) and the timeline and feed text
- * phrases for the first version, editorial changes and no change), summarizing by provision.
+ * The one-line change summary: the commit subject written by the recorder (src/archive/record),
+ * the timeline entry and the feed item text. Fixed phrases for a first version, editorial
+ * changes and no change; otherwise provisions added, removed and reworded.
  */
 export function summarizeChange(previous: string | undefined, next: string, kind: TextChange): string {
   if (kind === 'initial' || previous === undefined) return 'first recorded version';
