@@ -88,6 +88,8 @@ function stages(log: string): string {
 
 export interface SiteBenchOptions {
   corpus: string;
+  /** An archive already imported from the corpus: copied instead of importing again (minutes). */
+  archive?: string | undefined;
   /** Scratch folder inside the repository (Astro's build chunks import from its node_modules). */
   workDir: string;
   bare?: boolean;
@@ -109,15 +111,19 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
   const work = path.resolve(options.workDir);
   await rm(work, { recursive: true, force: true });
   await mkdir(path.join(work, 'corpus'), { recursive: true });
-  step(`extracting ${options.corpus}`);
-  await run('tar', ['-xJf', options.corpus, '-C', path.join(work, 'corpus')]);
-  const corpusDir = path.join(work, 'corpus', (await readdir(path.join(work, 'corpus')))[0]!);
-
-  step('importing the corpus into a scratch archive');
   const archiveDir = path.join(work, 'archive');
-  await initArchive(archiveDir);
   const importStarted = Date.now();
-  await importHistory({ archiveDir, folder: corpusDir });
+  if (options.archive) {
+    step(`copying the archive ${options.archive}`);
+    await run('cp', ['-r', path.resolve(options.archive), archiveDir]);
+  } else {
+    step(`extracting ${options.corpus}`);
+    await run('tar', ['-xJf', options.corpus, '-C', path.join(work, 'corpus')]);
+    const corpusDir = path.join(work, 'corpus', (await readdir(path.join(work, 'corpus')))[0]!);
+    step('importing the corpus into a scratch archive');
+    await initArchive(archiveDir);
+    await importHistory({ archiveDir, folder: corpusDir });
+  }
   const importSeconds = (Date.now() - importStarted) / 1000;
   const history = (await readHistory(archiveDir)).filter((entry) => entry.version);
   const documents = new Set(history.map((entry) => `${entry.version!.platform}/${entry.version!.document}`)).size;
@@ -136,6 +142,12 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
   await buildSite('site, warm (nothing changed)');
   await addOneVersion(archiveDir);
   await buildSite('site, after one new version');
+  step('site: cold, version pages sharing their document’s image');
+  const plain = await measured('site, cold, without version share images', process.execPath, [astroBin, 'build', '--outDir', path.join(work, 'site-dist-plain')], {
+    cwd: SITE_ROOT,
+    env: { ...siteEnv, SITE_CACHE_DIR: path.join(work, 'site-cache-plain'), SITE_VERSION_IMAGES: '0' },
+  });
+  measures.push({ name: plain.name, seconds: plain.seconds, peakMb: plain.peakMb, pages: await countFiles(path.join(work, 'site-dist-plain'), '.html'), detail: stages(plain.log) });
 
   if (options.bare !== false) {
     const bareDir = path.join(work, 'bare');
@@ -165,7 +177,7 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
 }
 
 /** Records one more version of the archive's most recently changed document, as a capture would. */
-async function addOneVersion(archiveDir: string): Promise<void> {
+export async function addOneVersion(archiveDir: string): Promise<void> {
   const message = await git(archiveDir, ['log', '-1', '--format=%B', '--', 'content/archive']);
   const last = parseCommitMessage(message)!;
   const file = archivePath(last.platform, last.document);

@@ -22,8 +22,6 @@ export interface Version {
   platformName: string;
   /** The document type's name ("Privacy Policy"). */
   documentName: string;
-  /** The title recorded in the version's front matter. */
-  title: string;
   capturedAt: string;
   /** The capture day (UTC), `YYYY-MM-DD`. */
   date: string;
@@ -98,8 +96,12 @@ export interface Archive {
   document(platform: string, document: string): ArchivedDocument | undefined;
   version(platform: string, document: string, id: string): Version | undefined;
   previous(version: Version): Version | undefined;
+  /** A version's file: the title of its front matter and its Markdown body (read when first asked). */
+  file(version: Version): Promise<{ title: string; body: string }>;
   /** The Markdown body of a version. */
-  text(version: Version): string;
+  text(version: Version): Promise<string>;
+  /** Ends the git process that reads texts (a build's process simply exits). */
+  close(): Promise<void>;
 }
 
 export class ArchiveReadError extends Error {
@@ -161,29 +163,33 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
         warnings.push(`commit ${entry.commit.slice(0, 12)} records ${version.platform}/${version.document} but does not touch ${file}: ignored`);
         return [];
       }
-      return [{ entry, version, file, order, blob: cat.text(`${entry.commit}:${file}`) }];
+      return [{ entry, version, order }];
     });
 
-    const texts = new Map<string, string>();
+    // Texts are read when a page needs them: an incremental build reuses most pages and
+    // needs few. The latest version of each document is read now, for its title.
+    const files = new Map<string, Promise<{ title: string; body: string }>>();
+    let reader: CatFile | undefined;
+    const readFile = (version: Version): Promise<{ title: string; body: string }> => {
+      let found = files.get(version.commit);
+      if (!found) {
+        const file = archivePath(version.platform, version.document);
+        const where = `${file} at ${version.commit.slice(0, 12)}`;
+        reader ??= new CatFile(archiveDir);
+        found = reader.text(`${version.commit}:${file}`).then((raw) => {
+          if (raw === undefined) throw new ArchiveReadError(`${where} is missing`);
+          const parsed = parseVersionFile(raw, where);
+          const hash = sha256(parsed.body);
+          if (hash !== version.contentSha256) console.warn(`[archive] ${where}: text hashes to ${hash}, its Content-Sha256 trailer says ${version.contentSha256} (run npm run verify)`);
+          return { title: parsed.title, body: parsed.body };
+        });
+        files.set(version.commit, found);
+      }
+      return found;
+    };
+
     const byDocument = new Map<string, Array<Version & { order: number }>>();
-    for (const { entry, version, file, order, blob } of commits) {
-      const raw = await blob;
-      if (raw === undefined) {
-        warnings.push(`${file} is missing at commit ${entry.commit.slice(0, 12)}: version ignored`);
-        continue;
-      }
-      let parsed;
-      try {
-        parsed = parseVersionFile(raw, `${file} at ${entry.commit.slice(0, 12)}`);
-      } catch (error) {
-        warnings.push(`${(error as Error).message}: version ignored`);
-        continue;
-      }
-      const hash = sha256(parsed.body);
-      if (hash !== version.contentSha256) {
-        warnings.push(`${file} at ${entry.commit.slice(0, 12)}: text hashes to ${hash}, its Content-Sha256 trailer says ${version.contentSha256} (run npm run verify)`);
-      }
-      texts.set(version.contentSha256, parsed.body);
+    for (const { entry, version, order } of commits) {
       const key = `${version.platform}/${version.document}`;
       const list = byDocument.get(key) ?? [];
       const declared = declarations.get(version.platform);
@@ -200,7 +206,6 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
         document: version.document,
         platformName: declared?.name ?? platformNameFromHeading(version.heading, documentName) ?? version.platform,
         documentName,
-        title: parsed.title,
         capturedAt: version.capturedAt,
         date: new Date(version.capturedAt).toISOString().slice(0, 10),
         commit: entry.commit,
@@ -223,6 +228,17 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
       byDocument.set(key, list);
     }
 
+    const titles = new Map<string, string>();
+    await Promise.all(
+      [...byDocument.entries()].map(async ([key, list]) => {
+        try {
+          titles.set(key, (await readFile(list.at(-1)!)).title);
+        } catch (error) {
+          warnings.push(`${(error as Error).message}: the document's title is its type's name`);
+        }
+      }),
+    );
+
     const platformSlugs = [...new Set([...declarations.keys(), ...[...byDocument.values()].map((list) => list[0]!.platform)])];
     const platforms: Platform[] = platformSlugs.map((slug) => {
       const declared = declarations.get(slug);
@@ -235,7 +251,7 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
             platformName: declared?.name ?? latest.platformName,
             slug: latest.document,
             name: latest.documentName,
-            title: latest.title,
+            title: titles.get(`${slug}/${latest.document}`) ?? latest.documentName,
             tracked: Boolean(declared?.documents[latest.document as keyof typeof DOCUMENT_TYPES]),
             versions: list,
             latest,
@@ -279,10 +295,11 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
       document: (platform, document) => documentIndex.get(`${platform}/${document}`),
       version: (platform, document, id) => versionIndex.get(`${platform}/${document}/${id}`),
       previous: (version) => (version.previousId ? versionIndex.get(`${version.platform}/${version.document}/${version.previousId}`) : undefined),
-      text: (version) => {
-        const text = texts.get(version.contentSha256);
-        if (text === undefined) throw new ArchiveReadError(`no text for ${version.platform}/${version.document} ${version.id}`);
-        return text;
+      file: readFile,
+      text: async (version) => (await readFile(version)).body,
+      close: async () => {
+        await reader?.close();
+        reader = undefined;
       },
     };
   } finally {

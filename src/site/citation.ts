@@ -33,20 +33,20 @@ function bibtexUrl(value: string): string {
   return value.replace(/([{}%#])/g, '\\$1');
 }
 
-export function citationOf(version: Version, options: { permalink: string; commitUrl: string | undefined; owner: string | undefined }): Citation {
+export function citationOf(version: Version, options: { permalink: string; commitUrl: string | undefined; owner: string | undefined; title: string }): Citation {
   const file = `content/archive/${version.platform}/${version.document}.md`;
   const captured = new Date(version.capturedAt);
   const day = version.date;
   const author = options.owner ?? version.platformName;
   const plain =
-    `${version.platformName}, “${version.title}” (${version.documentName}), version captured ${version.capturedAt} ` +
+    `${version.platformName}, “${options.title}” (${version.documentName}), version captured ${version.capturedAt} ` +
     `from ${version.sourceUrls.join(', ')}. ${ARCHIVE_NAME}, ${options.permalink} ` +
     `(commit ${version.commit}, file ${file}, SHA-256 ${version.contentSha256}).`;
   const key = `${version.platform}-${version.document}-${version.id}`.replace(/[^A-Za-z0-9-]/g, '');
   const bibtex = [
     `@misc{${key},`,
     `  author       = {{${bibtexField(author)}}},`,
-    `  title        = {{${bibtexField(`${version.platformName} ${version.title}`)}}},`,
+    `  title        = {{${bibtexField(`${version.platformName} ${options.title}`)}}},`,
     `  year         = {${captured.getUTCFullYear()}},`,
     `  month        = {${['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'][captured.getUTCMonth()]}},`,
     `  howpublished = {${ARCHIVE_NAME}},`,
@@ -61,7 +61,7 @@ export function citationOf(version: Version, options: { permalink: string; commi
       {
         id: key,
         type: 'webpage',
-        title: `${version.platformName} ${version.title}`,
+        title: `${version.platformName} ${options.title}`,
         author: [{ literal: author }],
         'container-title': ARCHIVE_NAME,
         genre: version.documentName,

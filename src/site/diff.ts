@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { html as diffHtml } from 'diff2html';
-import { sha256 } from '../history/version-file.ts';
+import { renderDiffJob } from './render-pool.ts';
 
 /**
  * The change between two versions as HTML, server-side (no client script): diff2html renders the
@@ -69,15 +69,7 @@ export function renderDiffUncached(previous: string, next: string, fileName = 't
   return { lineByLine: compact(lineByLine), sideBySide: compact(sideBySide), ...countLines(patch) };
 }
 
-const memory = new Map<string, RenderedDiff>();
-
-/** Renders each pair of texts once per build (see renderMarkdown on why nothing is kept on disk). */
-export function renderDiff(previous: string, next: string, fileName = 'text.md'): RenderedDiff {
-  const key = `${sha256(previous)}\0${sha256(next)}\0${fileName}`;
-  let rendered = memory.get(key);
-  if (!rendered) {
-    rendered = renderDiffUncached(previous, next, fileName);
-    memory.set(key, rendered);
-  }
-  return rendered;
+/** Renders the change from one text to the next, on the render pool's threads (each pair is rendered once: no memo). */
+export function renderDiff(previous: string, next: string, fileName = 'text.md'): Promise<RenderedDiff> {
+  return renderDiffJob(previous, next, fileName);
 }

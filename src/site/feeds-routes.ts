@@ -1,5 +1,6 @@
 import type { Archive } from './archive.ts';
 import { atom as atomXml, feedsOf, rss as rssXml, type Feed } from './feeds.ts';
+import { pageKey } from './pages.ts';
 
 /** The feed endpoints' shared work: find the feed for a route and answer with its XML. */
 
@@ -14,11 +15,15 @@ export function feedsByKey(archive: Archive): Map<string, Feed> {
   return feeds;
 }
 
-export function documentFeedPaths(archive: Archive) {
-  return [...feedsByKey(archive).keys()].filter((key) => key.includes('/')).map((key) => {
-    const [platform, document] = key.split('/') as [string, string];
-    return { params: { platform, document } };
-  });
+/** The feed routes of one shape, each keyed by what its feed holds (incremental build). */
+export function feedPaths(archive: Archive, shape: 'site-or-platform' | 'document') {
+  return [...feedsByKey(archive).values()]
+    .filter((feed) => feed.key.includes('/') === (shape === 'document'))
+    .map((feed) => {
+      const [platform, document] = feed.key.split('/') as [string, string | undefined];
+      const params = shape === 'document' ? { platform, document: document! } : { feed: feed.key };
+      return { params, cacheKey: pageKey(archive, feed) };
+    });
 }
 
 function feed(archive: Archive, key: string): Feed {

@@ -24,7 +24,6 @@ function versionRecord(archive: Archive, version: Version) {
     document: version.document,
     id: version.id,
     number: version.number,
-    title: version.title,
     capturedAt: version.capturedAt,
     committedAt: version.committedAt,
     change: version.change,
@@ -87,9 +86,11 @@ export function platformsJson(archive: Archive): string {
 }
 
 export function platformJson(archive: Archive, platform: Platform): string {
+  // No build commit here: the file changes only when the platform's versions do.
+  const { builtFromCommit: _commit, ...common } = envelope(archive);
   return `${JSON.stringify(
     {
-      ...envelope(archive),
+      ...common,
       ...platformRecord(archive, platform),
       versions: [...platform.timeline].map((version) => versionRecord(archive, version)),
     },
@@ -104,18 +105,20 @@ export function versionsJson(archive: Archive): string {
 }
 
 /** The latest text of every document with its metadata. */
-export function latestJson(archive: Archive): string {
+export async function latestJson(archive: Archive): Promise<string> {
   const site = archive.settings.siteUrl;
+  const texts = await Promise.all(archive.documents.map((document) => archive.text(document.latest)));
   return `${JSON.stringify(
     {
       ...envelope(archive),
       checksums: absoluteUrl(site, dataChecksumsPath()),
-      documents: archive.documents.map((document) => ({
+      documents: archive.documents.map((document, index) => ({
         ...versionRecord(archive, document.latest),
         platformName: document.platformName,
         documentName: document.name,
+        title: document.title,
         textFile: absoluteUrl(site, dataTextPath(document.platform, document.slug)),
-        text: archive.text(document.latest),
+        text: texts[index],
       })),
     },
     null,

@@ -3,6 +3,7 @@ import { citationOf, type Citation } from './citation.ts';
 import { renderDiff, type RenderedDiff } from './diff.ts';
 import { renderMarkdown, type RenderedText } from './markdown.ts';
 import { commitUrl } from './settings.ts';
+import { versionImagesEnabled } from './share-cards.ts';
 import { sha256 } from '../history/version-file.ts';
 import { absoluteUrl, feedPath } from './urls.ts';
 
@@ -20,8 +21,8 @@ export function feedRef(title: string, platform?: string, document?: string): Fe
   return { title, rss: feedPath('rss', platform, document), atom: feedPath('atom', platform, document) };
 }
 
-export function renderText(archive: Archive, version: Version): RenderedText {
-  return renderMarkdown(archive.text(version), { base: version.sourceUrls.find((url) => /^https?:/i.test(url)) });
+export async function renderText(archive: Archive, version: Version): Promise<RenderedText> {
+  return renderMarkdown(await archive.text(version), { base: version.sourceUrls.find((url) => /^https?:/i.test(url)) });
 }
 
 export interface VersionPage {
@@ -35,23 +36,29 @@ export interface VersionPage {
   citation: Citation;
 }
 
-export function versionPage(archive: Archive, version: Version): VersionPage {
+export async function versionPage(archive: Archive, version: Version): Promise<VersionPage> {
   const platform = archive.platform(version.platform)!;
   const document = archive.document(version.platform, version.document)!;
   const previous = archive.previous(version);
   const next = version.nextId ? archive.version(version.platform, version.document, version.nextId) : undefined;
+  const [file, text, diff] = await Promise.all([
+    archive.file(version),
+    renderText(archive, version),
+    previous ? Promise.all([archive.text(previous), archive.text(version)]).then(([before, after]) => renderDiff(before, after, `${version.document}.md`)) : undefined,
+  ]);
   return {
     version,
     document,
     platform,
     previous,
     next,
-    text: renderText(archive, version),
-    diff: previous ? renderDiff(archive.text(previous), archive.text(version), `${version.document}.md`) : undefined,
+    text,
+    diff,
     citation: citationOf(version, {
       permalink: absoluteUrl(archive.settings.siteUrl, version.path),
       commitUrl: commitUrl(archive.settings.repositoryUrl, version.commit),
       owner: platform.owner,
+      title: file.title,
     }),
   };
 }
@@ -62,6 +69,14 @@ export function versionPage(archive: Archive, version: Version): VersionPage {
  * appear in it. Astro's incremental build skips the page while this stays the same and the
  * code it is built from (which Astro hashes itself) does not change.
  */
+/**
+ * The incremental build's key for a page rendered from `data` alone (plus the settings every
+ * page shows): the page is rebuilt when any of it changes, and reused otherwise.
+ */
+export function pageKey(archive: Archive, ...data: unknown[]): string {
+  return sha256(JSON.stringify([archive.settings.siteUrl, archive.settings.repositoryUrl, archive.shallow, ...data]));
+}
+
 export function versionCacheKey(archive: Archive, version: Version): string {
   const platform = archive.platform(version.platform);
   return sha256(
@@ -72,6 +87,7 @@ export function versionCacheKey(archive: Archive, version: Version): string {
       archive.settings.siteUrl,
       archive.settings.repositoryUrl,
       archive.shallow,
+      versionImagesEnabled(),
     ]),
   );
 }

@@ -34,10 +34,24 @@ export function versionCard(version: Version): ShareCard {
   return { eyebrow: `${ARCHIVE_NAME} · ${version.documentName}`, title: `${version.platformName} ${version.documentName}`, lines: [`As captured on ${formatDate(version.capturedAt)}`, version.summary] };
 }
 
+/**
+ * Whether each version gets its own image (the default). They are most of a cold build's time
+ * (a few thousand PNGs, ~15 ms each, kept by the incremental build afterwards);
+ * SITE_VERSION_IMAGES=0 gives version pages their document's image instead.
+ */
+export function versionImagesEnabled(): boolean {
+  return process.env.SITE_VERSION_IMAGES !== '0';
+}
+
+/** The share image of a version page. */
+export function versionPageImage(version: Version): string {
+  return versionImagesEnabled() ? versionImagePath(version) : documentImagePath(version.platform, version.document);
+}
+
 export function shareImageRoutes(archive: Archive): ShareImageRoute[] {
   return [
     ...archive.platforms.map((platform) => route(platformImagePath(platform.slug), platformCard(platform))),
     ...archive.documents.map((document) => route(documentImagePath(document.platform, document.slug), documentCard(document))),
-    ...archive.versions.map((version) => route(versionImagePath(version), versionCard(version))),
+    ...(versionImagesEnabled() ? archive.versions.map((version) => route(versionImagePath(version), versionCard(version))) : []),
   ];
 }

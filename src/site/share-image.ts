@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { renderAsync } from '@resvg/resvg-js';
+import { crc32, deflateSync } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
+import { renderImageJob } from './render-pool.ts';
 
 /**
  * Share images (og:image) for platform, document and version pages: a card with the archive's
@@ -52,8 +54,43 @@ export function shareCardTree(card: ShareCard): Node {
   ]);
 }
 
-export async function renderShareImage(card: ShareCard): Promise<Buffer> {
+/** Draws a card where it is called (a render-pool thread, in a build). */
+export async function renderShareImageUncached(card: ShareCard): Promise<Buffer> {
   const svg = await satori(shareCardTree(card) as Parameters<typeof satori>[0], { ...SHARE_IMAGE_SIZE, fonts: loadFonts() });
-  // On libuv's thread pool: with build.concurrency > 1, images rasterize on every core.
-  return (await renderAsync(svg, { fitTo: { mode: 'width', value: SHARE_IMAGE_SIZE.width }, font: { loadSystemFonts: false } })).asPng();
+  const image = new Resvg(svg, { fitTo: { mode: 'width', value: SHARE_IMAGE_SIZE.width }, font: { loadSystemFonts: false } }).render();
+  return encodePng(image.width, image.height, image.pixels);
+}
+
+/** Draws a card on the render pool's threads, so that the main thread goes on writing pages. */
+export async function renderShareImage(card: ShareCard): Promise<Buffer> {
+  return renderImageJob(card);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/**
+ * A PNG of 8-bit RGBA pixels (the card is opaque, so resvg's premultiplied pixels are plain);
+ * resvg's own encoder compresses twice as slowly for a few KB less.
+ */
+export function encodePng(width: number, height: number, rgba: Buffer): Buffer {
+  const stride = width * 4;
+  const rows = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) rgba.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 6 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

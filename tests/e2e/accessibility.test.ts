@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/site/static-server.ts';
-import { demoSite } from '../support/site.ts';
+import { demoSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => Boolean(p && existsSync(p)));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -26,7 +26,7 @@ describe.skipIf(!CHROMIUM)('accessibility (axe) on every kind of page', () => {
     const versions = JSON.parse(readFileSync(`${site.distDir}/api/platforms/chirpy.json`, 'utf8')) as { versions: Array<{ url: string; change: string }> };
     const version = versions.versions.find((v) => v.change === 'substantive')!.url.replace(site.siteUrl, '');
     pages = ['/', '/platforms/', '/platforms/chirpy/', '/platforms/chirpy/privacy-policy/', version, `${version}#diff-side-by-side`, '/search/', '/feeds/', '/about/', '/methodology/', '/no-such-page/'];
-  });
+  }, SITE_BUILD_TIMEOUT);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/site/static-server.ts';
-import { demoSite, hostileSite, type BuiltSite } from '../support/site.ts';
+import { demoSite, hostileSite, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 /** Where Debian, Ubuntu and Google put Chromium; CHROMIUM_PATH overrides them. */
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => Boolean(p && existsSync(p)));
@@ -38,7 +38,7 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: FLAGS, headless: true, chromiumSandbox: false });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  });
+  }, SITE_BUILD_TIMEOUT);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -110,6 +110,14 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     }
   });
 
+  it('serves share images that a browser decodes at 1200×630', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/platforms/chirpy/privacy-policy/`);
+    const image = await page.locator('meta[property="og:image"]').getAttribute('content');
+    await page.goto(`${server.url}${new URL(image!).pathname}`);
+    expect(await page.evaluate(() => [document.images[0]?.naturalWidth, document.images[0]?.naturalHeight])).toEqual([1200, 630]);
+  });
+
   it('works without JavaScript: diffs switch layouts with links alone', async () => {
     const noScript = await browser.newContext({ javaScriptEnabled: false });
     const page = await noScript.newPage();
@@ -136,7 +144,7 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     await phone.close();
   });
 
-  it('runs none of the hostile archive’s scripts', async () => {
+  it('runs none of the hostile archive’s scripts', { timeout: SITE_BUILD_TIMEOUT }, async () => {
     const hostile = await hostileSite();
     // The hostile site is built for /governance/: serve its folder under that path.
     const mount = await serveStatic(path.dirname(hostile.distDir), {});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
-import { builtExists, demoSite, readBuilt, TEST_SITE_URL, type BuiltSite } from '../support/site.ts';
+import { builtExists, demoSite, readBuilt, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 interface Item {
   title: string;
@@ -53,7 +53,7 @@ describe('feeds', () => {
       const url = `${TEST_SITE_URL}/platforms/${v.platform}/${v.document}/${v.capturedAt.slice(0, 10)}-${v.contentSha256.slice(0, 8)}/`;
       recorded.set(url, { capturedAt: v.capturedAt, title: entry.subject, platform: v.platform, document: v.document });
     }
-  });
+  }, SITE_BUILD_TIMEOUT);
 
   it('exist in RSS and Atom for everything, each platform and each document', () => {
     const documents = new Set([...recorded.values()].map((v) => `${v.platform}/${v.document}`));

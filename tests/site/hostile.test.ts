@@ -3,7 +3,7 @@ import { parseFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/history/git.ts';
 import { HOSTILE_SUMMARY as SUMMARY } from '../support/hostile-archive.ts';
-import { builtPages, hostileSite, readBuilt } from '../support/site.ts';
+import { builtPages, hostileSite, readBuilt, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 /**
  * Scraped text is untrusted: none of the hostile archive's markup may become active in the built
@@ -18,7 +18,7 @@ describe('a site built over hostile archived content', () => {
 
   beforeAll(async () => {
     ({ distDir, archiveDir, ids } = await hostileSite());
-  });
+  }, SITE_BUILD_TIMEOUT);
 
   it('renders no script, event handler, dangerous URL, frame or remote image from the content', async () => {
     const pages = await builtPages(distDir);

@@ -1,6 +1,6 @@
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { builtPages, demoSite, hostileSite, readBuilt } from '../support/site.ts';
+import { builtPages, demoSite, hostileSite, readBuilt, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 // HTML allows ids that start with a digit ("3-how-we-use-data", a heading's slug); the strict
 // form of valid-id only asks for CSS-selector-friendly ids. Titles name the platform, the
@@ -20,9 +20,9 @@ async function problems(distDir: string): Promise<string[]> {
 describe('the built HTML', () => {
   it('validates on every page of the demo site', async () => {
     expect(await problems((await demoSite()).distDir)).toEqual([]);
-  });
+  }, SITE_BUILD_TIMEOUT);
 
   it('validates on every page of the hostile site, whatever its texts hold', async () => {
     expect(await problems((await hostileSite()).distDir)).toEqual([]);
-  });
+  }, SITE_BUILD_TIMEOUT);
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
 import { git } from '../../src/history/git.ts';
 import { parseVersionFile, sha256 } from '../../src/history/version-file.ts';
-import { demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite } from '../support/site.ts';
+import { demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 interface VersionRecord {
   platform: string;
@@ -24,7 +24,7 @@ describe('open data', () => {
 
   beforeAll(async () => {
     site = await demoSite();
-  });
+  }, SITE_BUILD_TIMEOUT);
 
   it('lists in /api/versions.json every version commit of the archive, with its hashes and URLs', async () => {
     const api = JSON.parse(await readBuilt(site.distDir, '/api/versions.json')) as { versions: VersionRecord[]; license: Record<string, string> };

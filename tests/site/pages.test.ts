@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
 import { git } from '../../src/history/git.ts';
 import { parseVersionFile, sha256 } from '../../src/history/version-file.ts';
-import { builtExists, builtPages, demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite } from '../support/site.ts';
+import { builtExists, builtPages, demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 interface Recorded {
   platform: string;
@@ -37,7 +37,7 @@ describe('the site built over the demo archive', () => {
         id: `${entry.version!.capturedAt.slice(0, 10)}-${entry.version!.contentSha256.slice(0, 8)}`,
       }));
     expect(versions.length).toBeGreaterThan(50);
-  });
+  }, SITE_BUILD_TIMEOUT);
 
   it('has every URL of the contract', async () => {
     const documents = [...new Set(versions.map((v) => `${v.platform}/${v.document}`))];

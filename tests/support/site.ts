@@ -18,6 +18,8 @@ export const SITE_TESTS_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'go
 export const TEST_SITE_URL = 'https://archive.example.org';
 export const TEST_REPOSITORY_URL = 'https://forge.example.org/governance/archive';
 export const HOSTILE_SITE_URL = 'https://example.org/governance';
+/** A test file's setup may wait for another worker's demo capture and build: allow for a slow machine. */
+export const SITE_BUILD_TIMEOUT = 10 * 60_000;
 
 export interface BuiltSite {
   archiveDir: string;

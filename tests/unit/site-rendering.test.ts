@@ -34,6 +34,16 @@ describe('renderMarkdown', () => {
     expect($.root().text()).toContain('<div onclick="x()">block</div>');
   });
 
+  it('keeps no style or event attribute: table alignment becomes a class, comments and raw HTML become text', () => {
+    const { html } = renderMarkdownUncached('| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<!-- hidden -->\n\n- [x] done\n');
+    const $ = cheerio.load(html);
+    expect($('[style]').length).toBe(0);
+    expect($('th').toArray().map((th) => $(th).attr('class'))).toEqual(['align-left', 'align-right']);
+    expect($.root().text()).toContain('<!-- hidden -->');
+    expect($('input[type="checkbox"][disabled]').length).toBe(1);
+    for (const element of $('*').toArray()) for (const name of Object.keys((element as { attribs: object }).attribs)) expect(name).not.toMatch(/^on|^style$/);
+  });
+
   it('turns images into links (or text) so that nothing is fetched from a platform', () => {
     const $ = cheerio.load(renderMarkdownUncached('![logo](https://cdn.example/logo.png) ![x](javascript:alert(1)) ![](relative.png)').html);
     expect($('img').length).toBe(0);

@@ -1,24 +1,38 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 
+/** Pagefind's version: a new one rewrites the index (and its UI files) even over unchanged pages. */
+function pagefindVersion(): string {
+  // Pagefind's exports hide its package.json: look for it where Node would look for the package.
+  for (const dir of createRequire(import.meta.url).resolve.paths('pagefind') ?? []) {
+    const file = path.join(dir, 'pagefind', 'package.json');
+    if (existsSync(file)) return `pagefind ${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}`;
+  }
+  throw new SearchIndexError('cannot find the pagefind package');
+}
+
 export class SearchIndexError extends Error {
   override readonly name = 'SearchIndexError';
 }
 
-/** Document pages (`/platforms/<platform>/<document>/`): the pages that carry `data-pagefind-body`. */
-async function countDocumentPages(outDir: string): Promise<number> {
+/** Document pages (`/platforms/<platform>/<document>/index.html`): the pages that carry `data-pagefind-body`. */
+async function documentPages(outDir: string): Promise<string[]> {
   const platformsDir = path.join(outDir, 'platforms');
-  let count = 0;
+  const pages: string[] = [];
   for (const platform of await readdir(platformsDir, { withFileTypes: true }).catch(() => [])) {
     if (!platform.isDirectory()) continue;
     for (const document of await readdir(path.join(platformsDir, platform.name), { withFileTypes: true })) {
-      if (document.isDirectory()) count++;
+      const page = path.join(platformsDir, platform.name, document.name, 'index.html');
+      if (document.isDirectory() && (await stat(page).catch(() => undefined))?.isFile()) pages.push(page);
     }
   }
-  return count;
+  return pages.sort();
 }
 
 /**
@@ -27,20 +41,41 @@ async function countDocumentPages(outDir: string): Promise<number> {
  * pages than there are documents (a page lost its `data-pagefind-body`, or the build went wrong).
  */
 export function pagefindIndex(): AstroIntegration {
+  let cacheDir: string | undefined;
   return {
     name: 'governance-archive:pagefind',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        cacheDir = fileURLToPath(config.cacheDir);
+      },
       'astro:build:done': async ({ dir, logger }) => {
         const outDir = fileURLToPath(dir);
         const started = Date.now();
-        const expected = await countDocumentPages(outDir);
+        const pages = await documentPages(outDir);
+        const expected = pages.length;
+        // The index depends on the document pages alone: when none changed since the index in
+        // this folder was written, it is kept (an incremental build leaves it in place).
+        const source = createHash('sha256').update(pagefindVersion());
+        for (const page of pages) source.update(path.relative(outDir, page)).update('\0').update(await readFile(page)).update('\0');
+        const digest = source.digest('hex');
+        const marker = cacheDir ? path.join(cacheDir, 'pagefind-source.sha256') : undefined;
+        const previous = marker ? await readFile(marker, 'utf8').catch(() => undefined) : undefined;
+        if (previous === `${outDir}\n${digest}` && (await stat(path.join(outDir, 'pagefind', 'pagefind-entry.json')).catch(() => undefined))) {
+          logger.info(`search index: unchanged (${expected} document page(s))`);
+          return;
+        }
         try {
           const created = await pagefind.createIndex({});
           if (!created.index || created.errors.length > 0) throw new SearchIndexError(`Pagefind could not start: ${created.errors.join('; ') || 'no index'}`);
-          // Without any data-pagefind-body page Pagefind would index every page: an archive with
-          // no document yet gets an empty index (and the search page still loads).
-          const added = expected > 0 ? await created.index.addDirectory({ path: outDir }) : { errors: [], page_count: 0 };
-          if (added.errors.length > 0) throw new SearchIndexError(`Pagefind failed to index ${outDir}: ${added.errors.join('; ')}`);
+          // Only the document pages are read (thousands of version pages are not searched), each
+          // by its path in the site, so that results link to it.
+          const errors: string[] = [];
+          for (const page of pages) {
+            const url = `/${path.relative(outDir, path.dirname(page)).split(path.sep).join('/')}/`;
+            const added = await created.index.addHTMLFile({ url, content: await readFile(page, 'utf8') });
+            errors.push(...added.errors);
+          }
+          if (errors.length > 0) throw new SearchIndexError(`Pagefind failed to index ${outDir}: ${errors.join('; ')}`);
           const written = await created.index.writeFiles({ outputPath: path.join(outDir, 'pagefind') });
           if (written.errors.length > 0) throw new SearchIndexError(`Pagefind could not write its index: ${written.errors.join('; ')}`);
           // addDirectory counts every HTML file it read; the index itself says how many it holds.
@@ -50,7 +85,8 @@ export function pagefindIndex(): AstroIntegration {
             throw new SearchIndexError(`Pagefind indexed ${indexed} page(s) but the site has ${expected} document page(s): the search index would be wrong`);
           }
           if (indexed === 0) logger.warn('the archive has no document yet: the search index is empty');
-          logger.info(`search index: ${indexed} document page(s) (of ${added.page_count} read) in ${Date.now() - started} ms`);
+          logger.info(`search index: ${indexed} document page(s) in ${Date.now() - started} ms`);
+          if (marker) await mkdir(path.dirname(marker), { recursive: true }).then(() => writeFile(marker, `${outDir}\n${digest}`));
         } finally {
           await pagefind.close();
         }

@@ -1,9 +1,11 @@
 import type { APIRoute } from 'astro';
 import { archive } from '../../../site/archive.ts';
 import { platformJson } from '../../../site/open-data.ts';
+import { pageKey } from '../../../site/pages.ts';
 
 export async function getStaticPaths() {
-  return (await archive()).platforms.map((platform) => ({ params: { platform: platform.slug } }));
+  const data = await archive();
+  return data.platforms.map((platform) => ({ params: { platform: platform.slug }, cacheKey: pageKey(data, platform) }));
 }
 
 export const GET: APIRoute = async ({ params }) => {
