@@ -7,7 +7,6 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FetchError } from './errors.ts';
 import { isAllowedAddress, isInternalHostname } from './public-address.ts';
-import { decodeBody } from './charset.ts';
 
 export { FetchError, type FetchFailure } from './errors.ts';
 export { createFetchScheduler, type FetchScheduler } from './scheduler.ts';
@@ -280,9 +279,4 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
-}
-
-/** Text of an HTML or plain-text capture, decoded with its detected charset. */
-export function captureText(capture: Capture): string {
-  return decodeBody(capture.body, capture.contentType).text;
 }
