@@ -1,5 +1,6 @@
 import type { Archive } from './archive.ts';
-import { atom as atomXml, feedsOf, rss as rssXml, type Feed } from './feeds.ts';
+import { atom as atomXml, categoryFeed, feedsOf, rss as rssXml, type Feed } from './feeds.ts';
+import { siteAnalysis } from './provisions.ts';
 import { pageKey } from './pages.ts';
 
 /** The feed endpoints' shared work: find the feed for a route and answer with its XML. */
@@ -38,4 +39,19 @@ export function rss(archive: Archive, key: string): Response {
 
 export function atom(archive: Archive, key: string): Response {
   return new Response(atomXml(feed(archive, key), archive), { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
+}
+
+/** The topics' feed routes: `/feeds/categories/<category>.<format>.xml`. */
+export async function categoryFeedPaths(archive: Archive) {
+  const analysis = await siteAnalysis(archive);
+  return analysis.categories.map((view) => {
+    const feed = categoryFeed(view, analysis);
+    return { params: { category: view.category.id }, props: { feed }, cacheKey: pageKey(archive, feed.key, feed.items, [...(feed.notes ?? [])]) };
+  });
+}
+
+export function feedResponse(archive: Archive, feed: Feed, format: 'rss' | 'atom'): Response {
+  return format === 'rss'
+    ? new Response(rssXml(feed, archive), { headers: { 'Content-Type': 'application/rss+xml; charset=utf-8' } })
+    : new Response(atomXml(feed, archive), { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
 }

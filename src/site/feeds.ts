@@ -1,6 +1,7 @@
 import type { Archive, Version } from './archive.ts';
 import { ARCHIVE_NAME } from './citation.ts';
-import { absoluteUrl, documentPath, feedPath, platformPath, type FeedFormat } from './urls.ts';
+import type { CategoryView, SiteAnalysis } from './provisions.ts';
+import { absoluteUrl, categoryFeedPath, categoryPath, documentPath, feedPath, platformPath, type FeedFormat } from './urls.ts';
 
 /**
  * Feeds are the alert channel: RSS 2.0 and Atom, for the whole archive, each platform and each
@@ -21,6 +22,8 @@ export interface Feed {
   pagePath: string;
   paths: Record<FeedFormat, string>;
   items: Version[];
+  /** A line added to an item's description (a category feed says which provisions of its topic changed). */
+  notes?: Map<string, string>;
 }
 
 export function inFeeds(version: Version): boolean {
@@ -30,6 +33,7 @@ export function inFeeds(version: Version): boolean {
 export function feedsOf(archive: Archive): Feed[] {
   // `/feeds/all.rss.xml` is the whole archive's feed; a platform of that name would take its URL.
   if (archive.platform('all')) throw new Error('a platform cannot be called "all": /feeds/all.rss.xml is the feed of the whole archive');
+  if (archive.platform('categories')) throw new Error('a platform cannot be called "categories": /feeds/categories/ holds the topics\' feeds');
   const feed = (key: string, title: string, description: string, pagePath: string, versions: Version[], platform?: string, document?: string): Feed => ({
     key,
     title,
@@ -57,6 +61,38 @@ export function feedsOf(archive: Archive): Feed[] {
   ];
 }
 
+/**
+ * A topic's feed: every version that added, removed or reworded a provision of the category, on
+ * any platform, each item saying which provisions of the topic changed.
+ */
+export function categoryFeed(view: CategoryView, analysis: SiteAnalysis): Feed {
+  const { category } = view;
+  const items = view.versions.slice(0, FEED_LIMIT);
+  const notes = new Map<string, string>();
+  for (const version of items) {
+    const change = analysis.change(version);
+    const provisions = analysis.documents.get(`${version.platform}/${version.document}`);
+    if (!change || !provisions) continue;
+    const ofTopic = (id: string) => provisions.byId.get(id)?.categories.some((c) => c.category === category.id) ?? false;
+    const parts = [
+      ['Added', change.added.filter((p) => ofTopic(p.id))],
+      ['Removed', change.removed.filter((p) => ofTopic(p.id))],
+      ['Reworded', change.modified.filter((p) => ofTopic(p.id))],
+    ] as const;
+    const text = parts.filter(([, list]) => list.length > 0).map(([verb, list]) => `${verb}: ${list.map((p) => p.label).join('; ')}.`).join(' ');
+    notes.set(version.path, `Provisions about “${category.title}”: ${text || 'reworded or moved (their topics changed).'}`);
+  }
+  return {
+    key: `categories/${category.id}`,
+    title: `${ARCHIVE_NAME}: ${category.title}`,
+    description: `Changes to any platform’s provisions about “${category.title}”.`,
+    pagePath: categoryPath(category.id),
+    paths: { rss: categoryFeedPath('rss', category.id), atom: categoryFeedPath('atom', category.id) },
+    items,
+    notes,
+  };
+}
+
 /** Text safe in XML content and attributes: escaped, and without the characters XML 1.0 forbids. */
 export function xml(value: string): string {
   return value
@@ -72,8 +108,9 @@ export function itemTitle(version: Version): string {
   return `${version.platformName} ${version.documentName}: ${version.summary}`;
 }
 
-function itemDescription(version: Version): string {
-  return `${version.change === 'initial' ? 'First recorded version' : `${version.change[0]!.toUpperCase()}${version.change.slice(1)} change`}, captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. Commit ${version.commit}; SHA-256 of the text ${version.contentSha256}.`;
+function itemDescription(version: Version, feed?: Feed): string {
+  const note = feed?.notes?.get(version.path);
+  return `${note ? `${note} ` : ''}${version.change === 'initial' ? 'First recorded version' : `${version.change[0]!.toUpperCase()}${version.change.slice(1)} change`}, captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. Commit ${version.commit}; SHA-256 of the text ${version.contentSha256}.`;
 }
 
 /** The feed's date: its newest item's capture time (not the build time, so that rebuilds are identical). */
@@ -92,7 +129,7 @@ export function rss(feed: Feed, archive: Archive): string {
       `      <guid isPermaLink="true">${xml(link)}</guid>`,
       `      <pubDate>${new Date(version.capturedAt).toUTCString()}</pubDate>`,
       `      <category>${xml(version.change)}</category>`,
-      `      <description>${xml(itemDescription(version))}</description>`,
+      `      <description>${xml(itemDescription(version, feed))}</description>`,
       '    </item>',
     ].join('\n');
   });
@@ -125,7 +162,7 @@ export function atom(feed: Feed, archive: Archive): string {
       `    <published>${xml(version.capturedAt)}</published>`,
       `    <updated>${xml(version.capturedAt)}</updated>`,
       `    <category term="${xml(version.change)}"/>`,
-      `    <summary>${xml(itemDescription(version))}</summary>`,
+      `    <summary>${xml(itemDescription(version, feed))}</summary>`,
       '  </entry>',
     ].join('\n');
   });

@@ -34,12 +34,19 @@ export interface RenderOptions {
   base?: string | undefined;
   /** Ids the page itself uses, which headings must not take. */
   reservedIds?: readonly string[];
+  /**
+   * The provision each heading starts, in order (a document's page): each heading gets a link to
+   * the provision's history, anchored `#provision-<id>`. Left out when the counts differ.
+   */
+  provisions?: ReadonlyArray<{ id: string; href: string }>;
 }
 
 /** Ids used by the site's own page structure; a heading called "History" becomes `history-1`. */
 export const PAGE_IDS = [
   'main', 'top', 'text', 'contents', 'citation', 'cite', 'cite-plain', 'cite-bibtex', 'cite-csl-json', 'diff', 'diff-line-by-line',
   'diff-line-by-line-title', 'diff-side-by-side', 'diff-side-by-side-title', 'history', 'versions', 'search', 'feeds', 'about-document', 'footnote-label',
+  'provisions', 'removed-provisions', 'provision-changes', 'about-provision', 'categories', 'provision-text', 'what-it-means', 'platforms', 'regulations',
+  'changes', 'topics',
 ] as const;
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
@@ -85,7 +92,9 @@ const text = (value: string): HastText => ({ type: 'text', value });
 
 function transform(tree: HastRoot, options: RenderOptions): Heading[] {
   const used = new Set<string>(options.reservedIds ?? PAGE_IDS);
+  for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
   const headings: Heading[] = [];
+  let headingIndex = 0;
   const visit = (parent: HastParents) => {
     parent.children = parent.children.flatMap((child): Array<typeof child> => {
       // Raw HTML in a scraped text is text that the page happened to contain: show it, never run it.
@@ -106,6 +115,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         child.properties = { id };
         // The anchor sits beside the heading, not in it: the heading's name stays its own text
         // (for screen readers, and for search results that quote it).
+        const provision = id === 'footnote-label' ? undefined : options.provisions?.[headingIndex++];
         return [
           element('div', { className: ['heading'] }, [
             child,
@@ -113,6 +123,14 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
               element('span', { ariaHidden: 'true' }, [text('§')]),
               element('span', { className: ['visually-hidden'] }, [text(`Link to the section “${label}”`)]),
             ]),
+            ...(provision
+              ? [
+                  element('a', { className: ['provision-link'], id: `provision-${provision.id}`, href: provision.href, dataPagefindIgnore: 'all' }, [
+                    text('history'),
+                    element('span', { className: ['visually-hidden'] }, [text(` of the section “${label}”`)]),
+                  ]),
+                ]
+              : []),
           ]),
         ];
       }
@@ -168,7 +186,14 @@ function pick(properties: Element['properties'], names: string[]): Element['prop
 /** Renders once, without caching. */
 export function renderMarkdownUncached(markdown: string, options: RenderOptions = {}): RenderedText {
   const hast = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
-  const headings = transform(hast, options);
+  let headings = transform(hast, options);
+  if (options.provisions && headings.filter((h) => h.id !== 'footnote-label').length !== options.provisions.length) {
+    // The headings are not the provisions' (a text the segmenter reads otherwise): no links rather than wrong ones.
+    const { provisions: _, ...rest } = options;
+    const again = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
+    headings = transform(again, rest);
+    return { html: toHtml(again), headings };
+  }
   return { html: toHtml(hast), headings };
 }
 
@@ -181,7 +206,7 @@ const memory = new Map<string, Promise<RenderedText>>();
  * hand could not follow.
  */
 export function renderMarkdown(markdown: string, options: RenderOptions = {}): Promise<RenderedText> {
-  const key = `${sha256(markdown)}\0${options.base ?? ''}\0${(options.reservedIds ?? PAGE_IDS).join(',')}`;
+  const key = `${sha256(markdown)}\0${options.base ?? ''}\0${(options.reservedIds ?? PAGE_IDS).join(',')}\0${JSON.stringify(options.provisions ?? [])}`;
   let rendered = memory.get(key);
   if (!rendered) {
     rendered = renderTextJob(markdown, options);

@@ -77,7 +77,7 @@ export function pageKey(archive: Archive, ...data: unknown[]): string {
   return sha256(JSON.stringify([archive.settings.siteUrl, archive.settings.repositoryUrl, archive.shallow, ...data]));
 }
 
-export function versionCacheKey(archive: Archive, version: Version): string {
+export function versionCacheKey(archive: Archive, version: Version, change?: unknown): string {
   const platform = archive.platform(version.platform);
   return sha256(
     JSON.stringify([
@@ -88,6 +88,7 @@ export function versionCacheKey(archive: Archive, version: Version): string {
       archive.settings.repositoryUrl,
       archive.shallow,
       versionImagesEnabled(),
+      change,
     ]),
   );
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { renderDiffUncached, type RenderedDiff } from './diff.ts';
 import { renderMarkdownUncached, type RenderedText, type RenderOptions } from './markdown.ts';
 import { renderShareImageUncached, type ShareCard } from './share-image.ts';
+import { analyzeDocument, classifierOf, type DocumentAnalysis } from './analysis.ts';
 
 /**
  * Renders texts, diffs and share images on worker threads, so that a build uses every core:
@@ -17,7 +18,8 @@ import { renderShareImageUncached, type ShareCard } from './share-image.ts';
 export type RenderJob =
   | { kind: 'text'; markdown: string; options: RenderOptions }
   | { kind: 'diff'; previous: string; next: string; fileName: string }
-  | { kind: 'image'; card: ShareCard };
+  | { kind: 'image'; card: ShareCard }
+  | { kind: 'analysis'; texts: string[]; taxonomyDir: string };
 
 type Waiting = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -92,4 +94,10 @@ export async function renderImageJob(card: ShareCard): Promise<Buffer> {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   return renderShareImageUncached(card);
+}
+
+/** Analyses a document's history (src/site/analysis.ts) on the render pool's threads. */
+export async function renderAnalysisJob(texts: string[], taxonomyDir: string): Promise<DocumentAnalysis> {
+  const workers = renderPool();
+  return workers ? workers.run<DocumentAnalysis>({ kind: 'analysis', texts, taxonomyDir }) : analyzeDocument(texts, await classifierOf(taxonomyDir));
 }

@@ -3,6 +3,7 @@ import { renderDiffUncached } from './diff.ts';
 import { renderMarkdownUncached } from './markdown.ts';
 import type { RenderJob } from './render-pool.ts';
 import { renderShareImageUncached } from './share-image.ts';
+import { analyzeDocument, classifierOf } from './analysis.ts';
 
 /** A render-pool thread: renders the texts, diffs and share images it is sent, one at a time. */
 parentPort!.on('message', async ({ id, job }: { id: number; job: RenderJob }) => {
@@ -10,6 +11,7 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: RenderJob }) =>
     const result =
       job.kind === 'text' ? renderMarkdownUncached(job.markdown, job.options)
       : job.kind === 'diff' ? renderDiffUncached(job.previous, job.next, job.fileName)
+      : job.kind === 'analysis' ? analyzeDocument(job.texts, await classifierOf(job.taxonomyDir))
       : await renderShareImageUncached(job.card);
     parentPort!.postMessage({ id, result });
   } catch (error) {

@@ -10,6 +10,11 @@ export const platformPath = (platform: string) => `/platforms/${platform}/`;
 export const documentPath = (platform: string, document: string) => `/platforms/${platform}/${document}/`;
 export const versionPath = (platform: string, document: string, id: string) => `/platforms/${platform}/${document}/${id}/`;
 
+/** A provision's history: `/platforms/<platform>/<document>/provisions/<id>/`. */
+export const provisionPath = (platform: string, document: string, id: string) => `/platforms/${platform}/${document}/provisions/${id}/`;
+export const categoriesPath = () => '/categories/';
+export const categoryPath = (category: string) => `/categories/${category}/`;
+
 export type FeedFormat = 'rss' | 'atom';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom'];
 
@@ -18,6 +23,9 @@ export function feedPath(format: FeedFormat, platform?: string, document?: strin
   if (!platform) return `/feeds/all.${format}.xml`;
   return document ? `/feeds/${platform}/${document}.${format}.xml` : `/feeds/${platform}.${format}.xml`;
 }
+
+/** `/feeds/categories/<category>.rss.xml`: changes to any platform's provisions of a category. */
+export const categoryFeedPath = (format: FeedFormat, category: string) => `/feeds/categories/${category}.${format}.xml`;
 
 export const apiPlatformsPath = () => '/api/platforms.json';
 export const apiPlatformPath = (platform: string) => `/api/platforms/${platform}.json`;

@@ -25,7 +25,8 @@ describe.skipIf(!CHROMIUM)('accessibility (axe) on every kind of page', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: FLAGS, headless: true, chromiumSandbox: false });
     const versions = JSON.parse(readFileSync(`${site.distDir}/api/platforms/chirpy.json`, 'utf8')) as { versions: Array<{ url: string; change: string }> };
     const version = versions.versions.find((v) => v.change === 'substantive')!.url.replace(site.siteUrl, '');
-    pages = ['/', '/platforms/', '/platforms/chirpy/', '/platforms/chirpy/privacy-policy/', version, `${version}#diff-side-by-side`, '/search/', '/feeds/', '/about/', '/methodology/', '/no-such-page/'];
+    pages = ['/', '/platforms/', '/platforms/chirpy/', '/platforms/chirpy/privacy-policy/', version, `${version}#diff-side-by-side`, '/search/', '/feeds/', '/about/', '/methodology/', '/no-such-page/',
+      '/categories/', '/categories/ai-training/', '/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/', '/platforms/chirpy/privacy-policy/provisions/sharing-your-information/'];
   }, SITE_BUILD_TIMEOUT);
   afterAll(async () => {
     await browser?.close();

@@ -96,6 +96,36 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('filters search results by topic, and goes from a topic to a platform’s clause and its history', async () => {
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/search/`);
+    // Pagefind's own API, as its UI uses it: the topic filter narrows results to documents with such a provision.
+    // A string, not a function: vitest would rewrite the dynamic import inside a function.
+    const found = (await page.evaluate(`(async () => {
+      const pagefind = await import(location.origin + '/pagefind/pagefind.js');
+      await pagefind.init();
+      const filters = await pagefind.filters();
+      const all = await pagefind.search(null, { filters: {} });
+      const narrowed = await pagefind.search(null, { filters: { category: 'Training AI on user content' } });
+      return { topics: filters.category || {}, all: all.results.length, urls: await Promise.all(narrowed.results.map(async (r) => (await r.data()).url)) };
+    })()`)) as { topics: Record<string, number>; all: number; urls: string[] };
+    expect(found.topics['Training AI on user content']).toBeGreaterThan(0);
+    expect(found.urls.length).toBe(found.topics['Training AI on user content']);
+    expect(found.urls.length).toBeLessThan(found.all);
+    expect(found.urls).toContain('/platforms/chirpy/privacy-policy/');
+
+    await page.goto(`${server.url}/categories/`);
+    await page.getByRole('link', { name: 'Training AI on user content' }).click();
+    await page.waitForURL(/\/categories\/ai-training\/$/);
+    const entry = page.locator('article.category-entry', { has: page.getByRole('heading', { name: 'Chirpy' }) });
+    await entry.getByRole('link', { name: '4.3 Training our AI features' }).click();
+    await page.waitForURL(/\/platforms\/chirpy\/privacy-policy\/provisions\/training-our-ai-features\/$/);
+    expect(await page.locator('h1').innerText()).toContain('Training our AI features');
+    expect(await page.locator('.provision-history > li').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
   it('announces and links the feeds, which the server delivers', async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/platforms/chirpy/privacy-policy/`);
@@ -136,7 +166,7 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     const page = await phone.newPage();
     const version = (await page.request.get(`${server.url}/api/platforms/bazaario.json`).then((r) => r.json())) as { versions: Array<{ url: string; change: string }> };
     const changed = version.versions.find((v) => v.change === 'substantive')!.url.replace(site.siteUrl, '');
-    for (const where of ['/', '/platforms/', '/platforms/bazaario/', '/platforms/bazaario/terms-of-service/', changed, `${changed}#diff-side-by-side`, '/feeds/', '/about/']) {
+    for (const where of ['/', '/platforms/', '/platforms/bazaario/', '/platforms/bazaario/terms-of-service/', changed, `${changed}#diff-side-by-side`, '/feeds/', '/about/', '/categories/', '/categories/ai-training/', '/platforms/bazaario/privacy-policy/provisions/why-we-process-your-data/']) {
       await page.goto(`${server.url}${where}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, where).toBeLessThanOrEqual(0);

@@ -54,7 +54,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** A hash of what the test sites are made of: the code, the fixtures, the lockfile, the config. */
 async function sourceKey(): Promise<string> {
   const hash = createHash('sha256');
-  const roots = ['src', 'public', 'tests/fixtures/web', 'tests/support/hostile-archive.ts', 'astro.config.ts', 'package-lock.json'].map((p) => path.join(REPO_ROOT, p));
+  const roots = ['src', 'public', 'content/taxonomy', 'tests/fixtures/web', 'tests/support/hostile-archive.ts', 'astro.config.ts', 'package-lock.json'].map((p) => path.join(REPO_ROOT, p));
   const files: string[] = [];
   for (const root of roots) {
     const info = await stat(root).catch(() => undefined);

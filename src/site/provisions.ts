@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { articleIndex, loadTaxonomy, type Taxonomy } from '../analysis/categories/taxonomy.ts';
+import type { Article, Category, Regulation } from '../analysis/categories/schema.ts';
+import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
+import type { DocumentAnalysis, ProvisionRecord, VersionChange } from './analysis.ts';
+import { clauseDiff, type ClauseDiff } from './clause-diff.ts';
+import { renderAnalysisJob } from './render-pool.ts';
+
+/**
+ * Provisions and categories for the pages: each document's analysis (src/site/analysis.ts),
+ * computed once per build on the render pool's threads and kept on disk between builds, keyed by
+ * the SHA-256 of the document's version texts, of the analysis code and of the taxonomy — a
+ * recorded version never changes, so a new version re-analyses its document only.
+ */
+
+export interface DocumentProvisions {
+  document: ArchivedDocument;
+  analysis: DocumentAnalysis;
+  byId: Map<string, ProvisionRecord>;
+}
+
+/** A current provision of a platform matching a category. */
+export interface CategoryEntry {
+  platform: Platform;
+  document: ArchivedDocument;
+  provision: ProvisionRecord;
+  score: number;
+  /** The version where its text last changed (or appeared). */
+  changed: Version;
+}
+
+export interface CategoryView {
+  category: Category;
+  /** The regulations' articles the category cites, resolved. */
+  articles: Array<{ regulation: Regulation; article: Article }>;
+  /** The best-matching current provision of each platform, platforms by name. */
+  platforms: Array<{ platform: Platform; best: CategoryEntry; others: CategoryEntry[] }>;
+  /** Versions that added, removed or modified a provision of this category, newest first. */
+  versions: Version[];
+}
+
+export interface SiteAnalysis {
+  taxonomy: Taxonomy;
+  documents: Map<string, DocumentProvisions>;
+  categories: CategoryView[];
+  category(id: string): CategoryView | undefined;
+  /** A version's provision-level change (undefined for a first version). */
+  change(version: Version): VersionChange | undefined;
+  /** Seconds spent analysing, and how many documents came from the cache. */
+  stats: { seconds: number; analysed: number; cached: number };
+}
+
+/** Where this repository is (astro.config.ts says so: this module is bundled into the build). */
+function sourceRoot(): string {
+  return process.env.SITE_SOURCE_DIR ?? path.resolve(import.meta.dirname, '../..');
+}
+
+export function taxonomyDir(): string {
+  return process.env.SITE_TAXONOMY_DIR ?? path.join(sourceRoot(), 'content', 'taxonomy');
+}
+
+/** The analysis cache: beside Astro's own cache (SITE_ANALYSIS_CACHE overrides). */
+function cacheDir(): string {
+  return process.env.SITE_ANALYSIS_CACHE ?? path.join(process.env.SITE_CACHE_DIR ?? path.join(sourceRoot(), 'node_modules', '.astro'), 'provisions');
+}
+
+/** A hash of everything an analysis is made with besides the texts: the analysis code and the taxonomy. */
+async function codeKey(): Promise<string> {
+  const hash = createHash('sha256');
+  const root = sourceRoot();
+  const files = [
+    ...(await readdir(path.join(root, 'src', 'analysis'), { recursive: true }))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => path.join(root, 'src', 'analysis', file)),
+    path.join(root, 'src', 'site', 'analysis.ts'),
+    ...(await readdir(taxonomyDir())).filter((file) => file.endsWith('.yaml')).map((file) => path.join(taxonomyDir(), file)),
+  ].sort();
+  for (const file of files) hash.update(`${path.relative(root, file)}\0`).update(await readFile(file)).update('\0');
+  return hash.digest('hex');
+}
+
+const byArchive = new WeakMap<Archive, Promise<SiteAnalysis>>();
+
+/** The archive's provisions and categories, computed once per build. */
+export function siteAnalysis(archive: Archive): Promise<SiteAnalysis> {
+  let found = byArchive.get(archive);
+  if (!found) {
+    found = analyse(archive);
+    byArchive.set(archive, found);
+  }
+  return found;
+}
+
+async function analyse(archive: Archive): Promise<SiteAnalysis> {
+  const started = performance.now();
+  const [taxonomy, code] = await Promise.all([loadTaxonomy(taxonomyDir()), codeKey()]);
+  const dir = cacheDir();
+  await mkdir(dir, { recursive: true });
+  let cached = 0;
+  const documents = new Map<string, DocumentProvisions>();
+  await Promise.all(
+    archive.documents.map(async (document) => {
+      const key = createHash('sha256').update(code).update(document.versions.map((v) => v.contentSha256).join('\n')).digest('hex');
+      const file = path.join(dir, `${key}.json`);
+      let analysis = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DocumentAnalysis, () => undefined);
+      if (analysis && analysis.versions.length === document.versions.length) cached++;
+      else {
+        const texts = await Promise.all(document.versions.map((version) => archive.text(version)));
+        analysis = await renderAnalysisJob(texts, taxonomyDir());
+        // Written whole or not at all: a build killed mid-write leaves no half file behind.
+        const partial = `${file}.${process.pid}.tmp`;
+        await writeFile(partial, JSON.stringify(analysis));
+        await rename(partial, file);
+      }
+      documents.set(`${document.platform}/${document.slug}`, { document, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) });
+    }),
+  );
+  const changes = new Map<string, VersionChange | undefined>();
+  for (const { document, analysis } of documents.values()) {
+    document.versions.forEach((version, index) => changes.set(version.path, analysis.versions[index]?.change));
+  }
+  const categories = categoryViews(archive, taxonomy, documents, changes);
+  const byId = new Map(categories.map((view) => [view.category.id, view]));
+  const seconds = (performance.now() - started) / 1000;
+  const stats = { seconds, analysed: archive.documents.length - cached, cached };
+  console.log(`[provisions] ${archive.documents.length} document(s) analysed in ${seconds.toFixed(1)} s (${cached} from the cache)`);
+  return {
+    taxonomy,
+    documents,
+    categories,
+    category: (id) => byId.get(id),
+    change: (version) => changes.get(version.path),
+    stats,
+  };
+}
+
+function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<string, DocumentProvisions>, changes: Map<string, VersionChange | undefined>): CategoryView[] {
+  const articles = articleIndex(taxonomy.regulations);
+  const entries = new Map<string, CategoryEntry[]>(taxonomy.categories.map((c) => [c.id, []]));
+  for (const { document, analysis } of documents.values()) {
+    const platform = archive.platform(document.platform)!;
+    for (const provision of analysis.provisions) {
+      if (!provision.current) continue;
+      const lastStep = provision.steps.at(-1)!;
+      for (const match of provision.categories) {
+        entries.get(match.category)?.push({ platform, document, provision, score: match.score, changed: document.versions[lastStep.version]! });
+      }
+    }
+  }
+  return taxonomy.categories.map((category): CategoryView => {
+    const byPlatform = new Map<string, CategoryEntry[]>();
+    for (const entry of entries.get(category.id)!) {
+      const list = byPlatform.get(entry.platform.slug) ?? [];
+      list.push(entry);
+      byPlatform.set(entry.platform.slug, list);
+    }
+    const platforms = [...byPlatform.values()]
+      .map((list) => {
+        list.sort((a, b) => b.score - a.score || a.document.slug.localeCompare(b.document.slug) || a.provision.order - b.provision.order);
+        return { platform: list[0]!.platform, best: list[0]!, others: list.slice(1) };
+      })
+      .sort((a, b) => a.platform.name.localeCompare(b.platform.name, 'en'));
+    return {
+      category,
+      articles: category.regulations.map((citation) => articles.get(citation)).filter((a): a is NonNullable<typeof a> => a !== undefined),
+      platforms,
+      versions: archive.versions.filter((version) => version.change !== 'technical' && changes.get(version.path)?.categories.includes(category.id)),
+    };
+  });
+}
+
+/** One entry of a provision's history page, newest first. */
+export interface ProvisionHistoryEntry {
+  version: Version;
+  what: 'added' | 'returned' | 'changed' | 'renamed' | 'moved' | 'removed';
+  heading: string;
+  /** The provision's text in this version (Markdown source), or the text that went away. */
+  text: string;
+  /** The text against its previous state, marked inline (not for a first appearance). */
+  diff: ClauseDiff | undefined;
+}
+
+export function provisionHistory(document: ArchivedDocument, record: ProvisionRecord): ProvisionHistoryEntry[] {
+  const entries: ProvisionHistoryEntry[] = [];
+  let before: ProvisionRecord['steps'][number] | undefined;
+  for (const step of record.steps) {
+    const version = document.versions[step.version]!;
+    if (step.text === null) {
+      entries.push({ version, what: 'removed', heading: step.heading, text: before?.text ?? '', diff: before?.text ? clauseDiff(before.text, '') : undefined });
+    } else if (!before) {
+      entries.push({ version, what: 'added', heading: step.heading, text: step.text, diff: undefined });
+    } else if (before.text === null) {
+      entries.push({ version, what: 'returned', heading: step.heading, text: step.text, diff: undefined });
+    } else {
+      const what = before.text !== step.text ? 'changed' : before.heading !== step.heading ? 'renamed' : 'moved';
+      entries.push({ version, what, heading: step.heading, text: step.text, diff: before.text !== step.text ? clauseDiff(before.text, step.text) : undefined });
+    }
+    before = step;
+  }
+  return entries.reverse();
+}

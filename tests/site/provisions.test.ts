@@ -1,0 +1,125 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFeed } from 'feedsmith';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
+import { builtExists, demoSite, readBuilt, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
+
+const taxonomy = await loadTaxonomy();
+
+/** The page's visible text, for assertions on what a reader sees. */
+function textOf(html: string): string {
+  const main = html.slice(html.indexOf('<main'));
+  return main.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&#x27;/g, "'").replace(/\s+/g, ' ');
+}
+
+const links = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+
+describe('provisions, topics and their feeds on the built site', () => {
+  let site: BuiltSite;
+
+  beforeAll(async () => {
+    site = await demoSite();
+  }, SITE_BUILD_TIMEOUT);
+
+  it('gives every provision of a document a history page, linked from the document page', async () => {
+    const dir = path.join(site.distDir, 'platforms', 'chirpy', 'privacy-policy', 'provisions');
+    const ids = (await readdir(dir)).sort();
+    expect(ids.length).toBeGreaterThan(10);
+    const documentPage = await readBuilt(site.distDir, '/platforms/chirpy/privacy-policy/');
+    for (const id of ids) expect(documentPage).toContain(`href="/platforms/chirpy/privacy-policy/provisions/${id}/"`);
+    // Headings of the latest text carry a provision anchor beside their own.
+    expect(documentPage).toMatch(/<a class="provision-link" id="provision-how-we-use-your-information-and-our-legal-bases" href="\/platforms\/chirpy\/privacy-policy\/provisions\/how-we-use-your-information-and-our-legal-bases\/"/);
+  });
+
+  it('shows a provision’s current text, its topics with the rules that matched, and each version of it', async () => {
+    const html = await readBuilt(site.distDir, '/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/');
+    const text = textOf(html);
+    expect(text).toMatch(/Training our AI features a provision of Chirpy’s Privacy Policy/);
+    expect(html).toContain('href="/categories/ai-training/"');
+    expect(text).toMatch(/Why: \d+ rules? matched \(score \d+, threshold 3\)/);
+    expect(text).toMatch(/First appears/);
+    for (const href of links(html).filter((l) => /^\/platforms\/chirpy\/privacy-policy\/\d{4}-/.test(l))) {
+      expect(await builtExists(site.distDir, href)).toBe(true);
+    }
+  });
+
+  it('marks a reworded provision’s changes inline on its page', async () => {
+    const dir = path.join(site.distDir, 'platforms');
+    let found = 0;
+    for (const platform of await readdir(dir, { withFileTypes: true })) {
+      if (!platform.isDirectory()) continue;
+      for (const document of await readdir(path.join(dir, platform.name), { withFileTypes: true })) {
+        const provisions = path.join(dir, platform.name, document.name, 'provisions');
+        for (const id of await readdir(provisions).catch(() => [])) {
+          const html = await readBuilt(site.distDir, `/platforms/${platform.name}/${document.name}/provisions/${id}/`);
+          if (html.includes('class="clause-diff"') && /<ins>[^<]+<\/ins>/.test(html)) found++;
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(5);
+  });
+
+  it('shows on a version page what changed provision by provision, and the topics concerned', async () => {
+    const platform = JSON.parse(await readBuilt(site.distDir, '/api/platforms/chirpy.json')) as { versions: Array<{ url: string; change: string; document: string }> };
+    const substantive = platform.versions.filter((v) => v.change === 'substantive');
+    expect(substantive.length).toBeGreaterThan(0);
+    let topics = 0;
+    for (const version of substantive) {
+      const html = await readBuilt(site.distDir, version.url.replace(TEST_SITE_URL, ''));
+      expect(textOf(html)).toMatch(/What changed, provision by provision/);
+      for (const href of links(html).filter((l) => l.includes('/provisions/'))) expect(await builtExists(site.distDir, href)).toBe(true);
+      if (/Topics concerned: <a href="\/categories\//.test(html)) topics++;
+    }
+    expect(topics).toBeGreaterThan(0);
+  });
+
+  it('has a page per topic: platforms side by side, what it means, the regulations with their articles', async () => {
+    const index = await readBuilt(site.distDir, '/categories/');
+    for (const category of taxonomy.categories) {
+      expect(index).toContain(`href="/categories/${category.id}/"`);
+      expect(await builtExists(site.distDir, `/categories/${category.id}/`)).toBe(true);
+    }
+    const html = await readBuilt(site.distDir, '/categories/ai-training/');
+    const text = textOf(html);
+    const category = taxonomy.categories.find((c) => c.id === 'ai-training')!;
+    expect(text).toContain(category.what_it_means.replace(/'/g, "'"));
+    // Chirpy's AI-training clause, with its platform, the provision page and when it last changed.
+    expect(html).toContain('href="/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/"');
+    expect(text).toMatch(/Chirpy Privacy Policy › 4\.3 Training our AI features Last changed \d+ \w+ \d{4}/);
+    expect((html.match(/<article class="category-entry"/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(text).toMatch(/General Data Protection Regulation/);
+    expect(html).toMatch(/href="https:\/\/eur-lex\.europa\.eu\/[^"]+"/);
+    expect(html).toContain('href="/feeds/categories/ai-training.rss.xml"');
+  });
+
+  it('publishes a feed per topic in RSS and Atom, each item a version that changed a provision of the topic', async () => {
+    for (const format of ['rss', 'atom'] as const) {
+      const xml = await readBuilt(site.distDir, `/feeds/categories/ai-training.${format}.xml`);
+      const parsed = parseFeed(xml);
+      expect(parsed.format).toBe(format);
+      const items = parsed.format === 'rss' ? (parsed.feed.items ?? []).map((i) => ({ link: i.link ?? '', text: i.description ?? '' })) : parsed.format === 'atom' ? (parsed.feed.entries ?? []).map((e) => ({ link: e.links?.find((l) => l.rel === 'alternate')?.href ?? '', text: String(e.summary?.value ?? e.summary ?? '') })) : [];
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) {
+        expect(item.link.startsWith(`${TEST_SITE_URL}/platforms/`)).toBe(true);
+        expect(await builtExists(site.distDir, item.link.replace(TEST_SITE_URL, ''))).toBe(true);
+        expect(item.text).toMatch(/Provisions about “Training AI on user content”/);
+      }
+    }
+    const feedsPage = await readBuilt(site.distDir, '/feeds/');
+    for (const category of taxonomy.categories) expect(feedsPage).toContain(`href="/feeds/categories/${category.id}.atom.xml"`);
+  });
+
+  it('lets search filter document pages by topic', async () => {
+    const documentPage = await readBuilt(site.distDir, '/platforms/chirpy/privacy-policy/');
+    expect(documentPage).toMatch(/<a href="\/categories\/ai-training\/" data-pagefind-filter="category">Training AI on user content<\/a>/);
+    const filters = await readdir(path.join(site.distDir, 'pagefind', 'filter'));
+    expect(filters.length).toBeGreaterThan(0);
+  });
+
+  it('lists provision and topic pages in the sitemap', async () => {
+    const sitemap = await readBuilt(site.distDir, '/sitemap.xml');
+    expect(sitemap).toContain(`<loc>${TEST_SITE_URL}/categories/ai-training/</loc>`);
+    expect(sitemap).toContain(`<loc>${TEST_SITE_URL}/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/</loc>`);
+  });
+});

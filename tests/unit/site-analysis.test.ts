@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { compileTaxonomy } from '../../src/analysis/categories/classify.ts';
+import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
+import { analyzeDocument } from '../../src/site/analysis.ts';
+import { clauseDiff, readable } from '../../src/site/clause-diff.ts';
+import { provisionHistory } from '../../src/site/provisions.ts';
+import type { ArchivedDocument, Version } from '../../src/site/archive.ts';
+
+const classifier = compileTaxonomy(await loadTaxonomy());
+
+const retention = 'We keep your personal data for as long as your account is open.\nAfter you close it we delete it within 30 days, unless the law requires us to keep it longer.';
+const training = 'We use the posts you publish to train our artificial intelligence models.\nYou can opt out of model training in your settings at any time.';
+const arbitration = 'Any dispute will be resolved by binding arbitration, not in court.\nYou waive the right to take part in a class action against us.';
+
+const v1 = `# Privacy Policy\n\nThis policy explains what we do with your data.\n\n## 1. Data retention\n\n${retention}\n\n## 2. Disputes\n\n${arbitration}\n`;
+// Reworded retention (30 → 90 days), new AI-training section.
+const v2 = `# Privacy Policy\n\nThis policy explains what we do with your data.\n\n## 1. Data retention\n\n${retention.replace('30 days', '90 days')}\n\n## 2. Training our AI\n\n${training}\n\n## 3. Disputes\n\n${arbitration}\n`;
+// The disputes section goes away.
+const v3 = `# Privacy Policy\n\nThis policy explains what we do with your data.\n\n## 1. Data retention\n\n${retention.replace('30 days', '90 days')}\n\n## 2. Training our AI\n\n${training}\n`;
+// …and comes back.
+const v4 = v2;
+
+describe('analysing a document for the site', () => {
+  const analysis = analyzeDocument([v1, v2, v3, v4], classifier);
+  const record = (label: RegExp) => analysis.provisions.find((p) => label.test(p.label))!;
+
+  it('keeps one record per provision id, with each state of its text', () => {
+    const retentionRecord = record(/Data retention/);
+    expect(retentionRecord.current).toBe(true);
+    expect(retentionRecord.steps.map((s) => [s.version, s.text?.includes('90 days')])).toEqual([[0, false], [1, true]]);
+    // Added in v1, renumbered in v2, removed in v3; back in v4 as a new provision (an id once
+    // gone is retired: docs/decisions/0008-provision-ids.md).
+    const [gone, back] = analysis.provisions.filter((p) => /Disputes/.test(p.label)).sort((a, b) => a.steps[0]!.version - b.steps[0]!.version);
+    expect(gone!.steps.map((s) => [s.version, s.heading, s.text === null])).toEqual([[0, '2. Disputes', false], [1, '3. Disputes', false], [2, '3. Disputes', true]]);
+    expect(gone!.current).toBe(false);
+    expect(back!.steps.map((s) => s.version)).toEqual([3]);
+    expect(back!.current).toBe(true);
+    expect(back!.id).not.toBe(gone!.id);
+    expect(new Set(analysis.provisions.map((p) => p.id)).size).toBe(analysis.provisions.length);
+  });
+
+  it('describes each version’s change provision by provision, with the topics it touched', () => {
+    expect(analysis.versions[0]!.change).toBeUndefined();
+    const second = analysis.versions[1]!.change!;
+    expect(second.added.map((p) => p.label)).toEqual(['2. Training our AI']);
+    expect(second.modified.map((p) => p.label)).toContain('1. Data retention');
+    expect(second.modified.find((p) => p.label === '1. Data retention')).toMatchObject({ wordsAdded: 1, wordsRemoved: 1 });
+    expect(second.summary).toMatch(/^Added: 2\. Training our AI\./);
+    expect(second.categories).toEqual(expect.arrayContaining(['ai-training', 'retention']));
+    expect(analysis.versions[2]!.change!.removed.map((p) => p.label)).toEqual(['3. Disputes']);
+    expect(analysis.versions[2]!.change!.categories).toContain('arbitration');
+    expect(analysis.versions.map((v) => v.ids.length)).toEqual([3, 4, 3, 4]);
+  });
+
+  it('classifies each provision’s latest text, with the rules that matched', () => {
+    const ai = record(/Training our AI/).categories.find((c) => c.category === 'ai-training')!;
+    expect(ai.score).toBeGreaterThanOrEqual(3);
+    expect(ai.matched.some((m) => /train/i.test(m.excerpt))).toBe(true);
+    expect(record(/Disputes/).categories.map((c) => c.category)).toContain('arbitration');
+    expect(record(/Data retention/).categories.map((c) => c.category)).toContain('retention');
+  });
+
+  it('lists a provision’s history newest first: appeared, changed, removed, returned', () => {
+    const versions = [v1, v2, v3, v4].map((_, i) => ({ id: `v${i + 1}`, path: `/v${i + 1}/` }) as Version);
+    const document = { versions } as unknown as ArchivedDocument;
+    const gone = analysis.provisions.find((p) => /Disputes/.test(p.label) && !p.current)!;
+    expect(provisionHistory(document, gone).map((e) => [e.version.id, e.what])).toEqual([
+      ['v3', 'removed'],
+      ['v2', 'renamed'],
+      ['v1', 'added'],
+    ]);
+    const changed = provisionHistory(document, record(/Data retention/));
+    expect(changed.map((e) => e.what)).toEqual(['changed', 'added']);
+    expect(changed[0]!.diff!.html).toContain('<del>30</del><ins>90</ins>');
+  });
+
+  it('gives the same result for the same texts (cacheable by content hash)', () => {
+    expect(JSON.stringify(analyzeDocument([v1, v2, v3, v4], classifier))).toBe(JSON.stringify(analysis));
+  });
+});
+
+describe('a clause’s inline diff', () => {
+  it('escapes every character of scraped text', () => {
+    const before = 'Click <a href="javascript:alert(1)">here</a> & wait.';
+    const after = 'Click <script>alert(1)</script> & "wait" now.';
+    const diff = clauseDiff(before, after);
+    // Nothing but <ins> and <del> as markup; the texts come back whole, character for character.
+    expect(diff.html).not.toMatch(/<(?!\/?(?:ins|del)>)/);
+    const unescape = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    expect(unescape(diff.html.replace(/<del>[^<]*<\/del>/g, '').replace(/<\/?ins>/g, ''))).toBe(after);
+    expect(unescape(diff.html.replace(/<ins>[^<]*<\/ins>/g, '').replace(/<\/?del>/g, ''))).toBe(before);
+    expect(diff.wordsAdded).toBeGreaterThan(0);
+    expect(diff.wordsRemoved).toBeGreaterThan(0);
+  });
+
+  it('compares what a reader sees, not link targets or emphasis marks', () => {
+    expect(readable('4.3 **Training.** Use [the form](https://a.example/x_y) or *this*; 2 * 3 and \\*stars\\*.')).toBe('4.3 Training. Use the form or this; 2 * 3 and *stars*.');
+    expect(clauseDiff('See [our page](https://a.example/old).', 'See [our page](https://a.example/new).').html).toBe('See our page.');
+  });
+});
