@@ -37,6 +37,17 @@ describe('deploy workflow', () => {
     expect(workflow.jobs.deploy).toMatchObject({ needs: 'build', permissions: { pages: 'write', 'id-token': 'write' }, environment: { name: 'github-pages' } });
   });
 
+  it('keeps the incremental build’s cache between runs, restored after npm ci and before the build', () => {
+    const names = build.steps.map((s) => s.name ?? s.uses?.split('@')[0] ?? s.run);
+    const cache = build.steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
+    expect(cache.uses).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+    expect(cache.with).toMatchObject({ path: 'node_modules/.astro', 'restore-keys': 'site-build-' });
+    // A new entry per run (a cache entry is never overwritten), found again by its prefix.
+    expect(String(cache.with!.key)).toMatch(/^site-build-\$\{\{ github\.run_id \}\}$/);
+    expect(names.indexOf('npm ci')).toBeLessThan(names.indexOf('actions/cache'));
+    expect(names.indexOf('actions/cache')).toBeLessThan(names.indexOf('Build the site'));
+  });
+
   it.each([
     ['octo/archive', 'octo', '', 'https://octo.github.io/archive'],
     ['Octo/octo.github.io', 'Octo', '', 'https://octo.github.io'],
