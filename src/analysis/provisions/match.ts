@@ -107,17 +107,48 @@ interface Side {
   size: number;
 }
 
+/**
+ * What `sides` derives from a text or a heading, remembered: consecutive versions share most of
+ * their provisions, and a history compares each version twice (as `next`, then as `previous`).
+ * The sets are never modified. Bounded: emptied when it grows past `MEMO_LIMIT` entries.
+ */
+const MEMO_LIMIT = 50_000;
+const textMemo = new Map<string, { shingles: Shingles; size: number }>();
+const headingMemo = new Map<string, { key: string; words: Set<string> }>();
+
+function ofText(text: string): { shingles: Shingles; size: number } {
+  let found = textMemo.get(text);
+  if (!found) {
+    if (textMemo.size >= MEMO_LIMIT) textMemo.clear();
+    const tokens = words(text);
+    found = { shingles: shingles(tokens), size: tokens.length };
+    textMemo.set(text, found);
+  }
+  return found;
+}
+
+function ofHeading(heading: string): { key: string; words: Set<string> } {
+  let found = headingMemo.get(heading);
+  if (!found) {
+    if (headingMemo.size >= MEMO_LIMIT) headingMemo.clear();
+    found = { key: headingKey(heading), words: new Set(words(headingCore(heading))) };
+    headingMemo.set(heading, found);
+  }
+  return found;
+}
+
 function sides(provisions: Provision[]): Side[] {
   return provisions.map((provision) => {
-    const tokens = words(provision.text);
+    const text = ofText(provision.text);
+    const heading = ofHeading(provision.heading);
     return {
       provision,
       // A version has at most one preamble: it is the same provision whatever it now says (often just a date).
-      key: provision.kind === 'preamble' ? '\u0000preamble' : headingKey(provision.heading),
-      parentKey: provision.headingPath.map(headingKey).join('/'),
-      shingles: shingles(tokens),
-      headingWords: new Set(words(headingCore(provision.heading))),
-      size: tokens.length,
+      key: provision.kind === 'preamble' ? '\u0000preamble' : heading.key,
+      parentKey: provision.headingPath.map((h) => ofHeading(h).key).join('/'),
+      shingles: text.shingles,
+      headingWords: heading.words,
+      size: text.size,
     };
   });
 }

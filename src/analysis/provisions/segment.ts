@@ -1,7 +1,4 @@
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
-import type { List, ListItem, RootContent } from 'mdast';
+import { blocksOf, parseBlocks, type Block } from './blocks.ts';
 
 /**
  * How a provision was found: under a heading, as a numbered clause or a definition inside a
@@ -42,11 +39,6 @@ const CLAUSE_NUMBER = /^(?:§+\s*)?(?:\d+(?:\.\d+)+\.?|\d+[.)]|\([a-z0-9]{1,3}\)
 const DEFINITION = /^(?:\*\*|__)?["“”'‘’]?[^\n"“”*_]{1,80}["“”'‘’]?(?:\*\*|__)?\s*(?:means|shall mean|refers to|has the meaning|includes|:)/i;
 const BOLD_LEAD = /^(?:\*\*|__)[^\n*_]{1,80}(?:\*\*|__)/;
 
-interface Block {
-  node?: RootContent;
-  text: string;
-}
-
 /** Whether a section body may hold clauses or definitions; bodies that cannot are not parsed (speed). */
 const MAY_SPLIT = /^(?:(?:[-*+]|\d+[.)])\s+)?(?:\*\*|__|["“'‘]|§|\d+\.\d|\d+[.)]\s|\([a-z0-9]{1,3}\)\s|[A-Z][.)]\s)/m;
 
@@ -56,22 +48,33 @@ const MAY_SPLIT = /^(?:(?:[-*+]|\d+[.)])\s+)?(?:\*\*|__|["“'‘]|§|\d+\.\d|\d
  * paragraphs. Deterministic: the same text gives the same provisions.
  *
  * Headings are found line by line: in normalized Markdown (ATX only, fenced code only) a line
- * starting with `#` outside a fence is a heading. Section bodies are parsed (mdast, GFM) only when
- * they may hold clauses or definitions: parsing is most of the cost on the corpus.
+ * starting with `#` outside a fence is a heading. Section bodies are split into blocks only when
+ * they may hold clauses or definitions, by a line scanner that falls back to parsing (mdast, GFM)
+ * when unsure (see `blocksOf`).
  */
 export function segment(markdown: string): Provision[] {
+  return segmentWith(markdown, blocksOf);
+}
+
+/** `segment` with every body parsed (mdast, GFM), never scanned: the reference `segment` must equal. */
+export function referenceSegment(markdown: string): Provision[] {
+  return segmentWith(markdown, parseBlocks);
+}
+
+function segmentWith(markdown: string, blocksOf: (markdown: string) => Block[]): Provision[] {
   const provisions: Provision[] = [];
   const parts: Array<{ depth: number; heading: string; body: string[] }> = [{ depth: 0, heading: '', body: [] }];
   let fence = false;
   for (const line of markdown.split('\n')) {
-    if (/^(?:```|~~~)/.test(line)) fence = !fence;
-    const heading = fence ? null : /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    const first = line.charCodeAt(0); // the regular expressions only for lines that may match (speed)
+    if ((first === 96 || first === 126) && /^(?:```|~~~)/.test(line)) fence = !fence;
+    const heading = fence || first !== 35 ? null : /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
     if (heading) parts.push({ depth: heading[1]!.length, heading: plain(heading[2] ?? ''), body: [] });
     else parts.at(-1)!.body.push(line);
   }
   const hasHeadings = parts.length > 1;
   const preamble = parts[0]!.body.join('\n').trim();
-  if (preamble) emitUntitled(hasHeadings ? [{ text: preamble }] : blocksOf(preamble), provisions, hasHeadings);
+  if (preamble) emitUntitled(hasHeadings ? [{ type: 'preamble', text: preamble }] : blocksOf(preamble), provisions, hasHeadings);
 
   const stack: Provision[] = [];
   for (const part of parts.slice(1)) {
@@ -93,14 +96,6 @@ export function segment(markdown: string): Provision[] {
     else section.text = body;
   }
   return provisions;
-}
-
-/** The top-level blocks of a Markdown text, each with its source (thematic breaks and link definitions left out). */
-function blocksOf(markdown: string): Block[] {
-  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  return tree.children
-    .filter((node) => node.type !== 'thematicBreak' && node.type !== 'definition')
-    .map((node) => ({ node, text: markdown.slice(node.position!.start.offset!, node.position!.end.offset!) }));
 }
 
 /** Fills a section's text, splitting out its clauses or definitions when it holds several. */
@@ -145,14 +140,14 @@ interface Unit {
 function subUnits(blocks: Block[]): Unit[] {
   const units: Unit[] = [];
   for (const block of blocks) {
-    if (block.node?.type === 'list') {
-      const items = listUnits(block.node, block.text);
+    if (block.type === 'list') {
+      const items = listUnits(block.items!, block.ordered === true);
       if (items) {
         units.push(...items);
         continue;
       }
     }
-    if (block.node?.type === 'paragraph') {
+    if (block.type === 'paragraph') {
       const start = startOf(block.text, false);
       if (start) {
         units.push({ ...start, text: block.text });
@@ -164,12 +159,8 @@ function subUnits(blocks: Block[]): Unit[] {
   return units;
 }
 
-function listUnits(list: List, text: string): Unit[] | undefined {
-  const offset = list.position!.start.offset!;
-  const items = list.children.map((item: ListItem) =>
-    text.slice(item.position!.start.offset! - offset, item.position!.end.offset! - offset),
-  );
-  const starts = items.map((item) => startOf(item.replace(/^(?:[-*+]|\d+[.)])\s+/, ''), list.ordered === true));
+function listUnits(items: string[], ordered: boolean): Unit[] | undefined {
+  const starts = items.map((item) => startOf(item.replace(/^(?:[-*+]|\d+[.)])\s+/, ''), ordered));
   if (starts.filter(Boolean).length < MIN_CLAUSES) return undefined;
   return items.map((item, index) => (starts[index] ? { ...starts[index]!, text: item } : { title: '', text: item }));
 }
