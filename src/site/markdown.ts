@@ -198,6 +198,8 @@ export function renderMarkdownUncached(markdown: string, options: RenderOptions 
 }
 
 const memory = new Map<string, Promise<RenderedText>>();
+/** Texts up to this many characters are rendered on the calling thread. */
+const INLINE_RENDER = 4096;
 
 /**
  * Renders each distinct text once per build (by its SHA-256 and the base URL), on the render
@@ -209,7 +211,9 @@ export function renderMarkdown(markdown: string, options: RenderOptions = {}): P
   const key = `${sha256(markdown)}\0${options.base ?? ''}\0${(options.reservedIds ?? PAGE_IDS).join(',')}\0${JSON.stringify(options.provisions ?? [])}`;
   let rendered = memory.get(key);
   if (!rendered) {
-    rendered = renderTextJob(markdown, options);
+    // A provision's few paragraphs render faster here than a round trip to a thread behind the
+    // queue of whole documents and diffs.
+    rendered = markdown.length <= INLINE_RENDER ? Promise.resolve(renderMarkdownUncached(markdown, options)) : renderTextJob(markdown, options);
     memory.set(key, rendered);
   }
   return rendered;
