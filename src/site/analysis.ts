@@ -1,4 +1,5 @@
-import { describeChange, summarizeDiff } from '../analysis/changes/index.ts';
+import { describeProvisions, summarizeDiff, type Significance } from '../analysis/changes/index.ts';
+import type { ChangeKind } from '../history/commit-format.ts';
 import { compileTaxonomy, classifyProvision, type Classifier, type RuleMatch } from '../analysis/categories/classify.ts';
 import { loadTaxonomy } from '../analysis/categories/taxonomy.ts';
 import { trackHistory } from '../analysis/provisions/match.ts';
@@ -58,7 +59,8 @@ export interface VersionChange {
   merged: Array<ProvisionRef & { from: ProvisionRef[] }>;
   wordsAdded: number;
   wordsRemoved: number;
-  significance: 'substantive' | 'editorial' | 'technical';
+  /** As the version's commit records it. */
+  significance: Significance;
   /** The structured summary in one line ("Added: …. Reworded: …."). */
   summary: string;
   /** Categories of the provisions this version added, removed or modified (before or after). */
@@ -79,8 +81,12 @@ export interface DocumentAnalysis {
 
 const ref = (provision: Provision): ProvisionRef => ({ id: provision.id, label: provisionLabel(provision) });
 
-/** Analyses one document's history: segment and match every version, describe each change, classify every provision. */
-export function analyzeDocument(texts: string[], classifier: Classifier): DocumentAnalysis {
+function significanceOf(kind: ChangeKind | undefined): Significance {
+  return kind === 'technical' || kind === 'editorial' ? kind : 'substantive';
+}
+
+/** Analyses one document's history: its version texts and their recorded kinds of change, oldest first. */
+export function analyzeDocument(texts: string[], kinds: ChangeKind[], classifier: Classifier): DocumentAnalysis {
   const history = trackHistory(texts);
   const classified = new Map<string, ProvisionCategory[]>();
   const categoriesOf = (provision: Provision): ProvisionCategory[] => {
@@ -117,7 +123,8 @@ export function analyzeDocument(texts: string[], classifier: Classifier): Docume
     }
     let change: VersionChange | undefined;
     if (index > 0) {
-      const described = describeChange(history.versions[index - 1]!, provisions, history.matches[index]!);
+      // The version's kind, as its commit records it, is its significance.
+      const described = { ...describeProvisions(history.versions[index - 1]!, provisions, history.matches[index]!), significance: significanceOf(kinds[index]) };
       const categories = new Set<string>();
       const note = (provision: Provision) => {
         for (const c of categoriesOf(provision)) categories.add(c.category);

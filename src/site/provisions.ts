@@ -102,13 +102,13 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   const documents = new Map<string, DocumentProvisions>();
   await Promise.all(
     archive.documents.map(async (document) => {
-      const key = createHash('sha256').update(code).update(document.versions.map((v) => v.contentSha256).join('\n')).digest('hex');
+      const key = createHash('sha256').update(code).update(document.versions.map((v) => `${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
       const file = path.join(dir, `${key}.json`);
       let analysis = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DocumentAnalysis, () => undefined);
       if (analysis && analysis.versions.length === document.versions.length) cached++;
       else {
         const texts = await Promise.all(document.versions.map((version) => archive.text(version)));
-        analysis = await renderAnalysisJob(texts, taxonomyDir());
+        analysis = await renderAnalysisJob(texts, document.versions.map((v) => v.change), taxonomyDir());
         // Written whole or not at all: a build killed mid-write leaves no half file behind.
         const partial = `${file}.${process.pid}.tmp`;
         await writeFile(partial, JSON.stringify(analysis));

@@ -6,6 +6,7 @@ import { renderDiffUncached, type RenderedDiff } from './diff.ts';
 import { renderMarkdownUncached, type RenderedText, type RenderOptions } from './markdown.ts';
 import { renderShareImageUncached, type ShareCard } from './share-image.ts';
 import { analyzeDocument, classifierOf, type DocumentAnalysis } from './analysis.ts';
+import type { ChangeKind } from '../history/commit-format.ts';
 
 /**
  * Renders texts, diffs and share images on worker threads, so that a build uses every core:
@@ -19,7 +20,7 @@ export type RenderJob =
   | { kind: 'text'; markdown: string; options: RenderOptions }
   | { kind: 'diff'; previous: string; next: string; fileName: string }
   | { kind: 'image'; card: ShareCard }
-  | { kind: 'analysis'; texts: string[]; taxonomyDir: string };
+  | { kind: 'analysis'; texts: string[]; kinds: ChangeKind[]; taxonomyDir: string };
 
 type Waiting = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -97,7 +98,7 @@ export async function renderImageJob(card: ShareCard): Promise<Buffer> {
 }
 
 /** Analyses a document's history (src/site/analysis.ts) on the render pool's threads. */
-export async function renderAnalysisJob(texts: string[], taxonomyDir: string): Promise<DocumentAnalysis> {
+export async function renderAnalysisJob(texts: string[], kinds: ChangeKind[], taxonomyDir: string): Promise<DocumentAnalysis> {
   const workers = renderPool();
-  return workers ? workers.run<DocumentAnalysis>({ kind: 'analysis', texts, taxonomyDir }) : analyzeDocument(texts, await classifierOf(taxonomyDir));
+  return workers ? workers.run<DocumentAnalysis>({ kind: 'analysis', texts, kinds, taxonomyDir }) : analyzeDocument(texts, kinds, await classifierOf(taxonomyDir));
 }

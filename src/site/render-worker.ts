@@ -11,7 +11,7 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: RenderJob }) =>
     const result =
       job.kind === 'text' ? renderMarkdownUncached(job.markdown, job.options)
       : job.kind === 'diff' ? renderDiffUncached(job.previous, job.next, job.fileName)
-      : job.kind === 'analysis' ? analyzeDocument(job.texts, await classifierOf(job.taxonomyDir))
+      : job.kind === 'analysis' ? analyzeDocument(job.texts, job.kinds, await classifierOf(job.taxonomyDir))
       : await renderShareImageUncached(job.card);
     parentPort!.postMessage({ id, result });
   } catch (error) {

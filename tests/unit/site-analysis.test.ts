@@ -21,7 +21,7 @@ const v3 = `# Privacy Policy\n\nThis policy explains what we do with your data.\
 const v4 = v2;
 
 describe('analysing a document for the site', () => {
-  const analysis = analyzeDocument([v1, v2, v3, v4], classifier);
+  const analysis = analyzeDocument([v1, v2, v3, v4], ['initial', 'substantive', 'substantive', 'substantive'], classifier);
   const record = (label: RegExp) => analysis.provisions.find((p) => label.test(p.label))!;
 
   it('keeps one record per provision id, with each state of its text', () => {
@@ -75,7 +75,7 @@ describe('analysing a document for the site', () => {
   });
 
   it('gives the same result for the same texts (cacheable by content hash)', () => {
-    expect(JSON.stringify(analyzeDocument([v1, v2, v3, v4], classifier))).toBe(JSON.stringify(analysis));
+    expect(JSON.stringify(analyzeDocument([v1, v2, v3, v4], ['initial', 'substantive', 'substantive', 'substantive'], classifier))).toBe(JSON.stringify(analysis));
   });
 });
 

@@ -79,7 +79,15 @@ export function describeChange(
   matches: Match[],
   texts: { previousText?: string; nextText?: string } = {},
 ): Change {
-  const change: Change = {
+  return { ...describeProvisions(before, after, matches), significance: significanceOf(before, after, texts) };
+}
+
+/**
+ * A `Change` without its significance, for a caller that knows it already (the site reads it from
+ * the version's commit): judging significance compares the whole texts, most of the cost.
+ */
+export function describeProvisions(before: Provision[], after: Provision[], matches: Match[]): Omit<Change, 'significance'> {
+  const change: Omit<Change, 'significance'> = {
     provisions: after,
     matches,
     added: [],
@@ -91,7 +99,6 @@ export function describeChange(
     merged: [],
     wordsAdded: 0,
     wordsRemoved: 0,
-    significance: 'technical',
   };
   const splits = new Map<number, Provision[]>();
   for (const match of matches) {
@@ -100,7 +107,9 @@ export function describeChange(
     if (!old && now) change.added.push(now);
     else if (old && !now) change.removed.push(old);
     else if (old && now && match.previousId === match.id) {
-      const counts = wordDiff(countedWords(old), countedWords(now));
+      // Most kept provisions are unchanged: no words to compare.
+      const same = old.text === now.text && old.heading === now.heading;
+      const counts = same ? { added: 0, removed: 0 } : wordDiff(countedWords(old), countedWords(now));
       if (counts.added + counts.removed > 0) change.modified.push({ before: old, after: now, wordsAdded: counts.added, wordsRemoved: counts.removed });
       if (match.moved) change.moved.push(now);
       if (match.renamed) change.renamed.push({ before: old, after: now });
@@ -127,7 +136,6 @@ export function describeChange(
   const whole = (provisions: Provision[]) => provisions.reduce((sum, p) => sum + countedWords(p).length, 0);
   change.wordsAdded += whole(change.added) + whole(change.split.flatMap((s) => s.into.filter((p) => p.id !== s.from.id)));
   change.wordsRemoved += whole(change.removed) + whole(change.merged.flatMap((m) => m.from.filter((p) => p.id !== m.into.id)));
-  change.significance = significanceOf(before, after, texts);
   return change;
 }
 

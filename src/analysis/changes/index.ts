@@ -1,2 +1,2 @@
-export { diffVersions, describeChange, type Change, type ModifiedProvision, type Significance } from './diff.ts';
+export { diffVersions, describeChange, describeProvisions, type Change, type ModifiedProvision, type Significance } from './diff.ts';
 export { summarizeChange, summarizeDiff, MAX_SUMMARY } from './summary.ts';
