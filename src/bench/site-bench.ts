@@ -79,6 +79,8 @@ function stages(log: string): string {
   const found: string[] = [];
   const generate = /generating static routes[\s\S]*?✓ Completed in ([\d.]+)(m?s)/.exec(log);
   if (generate) found.push(`pages ${generate[2] === 'ms' ? (Number(generate[1]) / 1000).toFixed(1) : generate[1]} s`);
+  const analysis = /\[provisions\] (\d+) document\(s\) analysed in ([\d.]+) s \((\d+) from the cache\)/.exec(log);
+  if (analysis) found.push(`provisions ${analysis[2]} s (${analysis[3]} of ${analysis[1]} documents cached)`);
   const search = /search index: (\d+) document page\(s\).* in (\d+) ms/.exec(log);
   if (search) found.push(`search index ${(Number(search[2]) / 1000).toFixed(1)} s (${search[1]} documents)`);
   const cached = (log.match(/\((cached|restored)\)/g) ?? []).length;
