@@ -36,7 +36,7 @@ export function versionCard(version: Version): ShareCard {
 
 /**
  * Whether each version gets its own image (the default). They are most of a cold build's time
- * (a few thousand PNGs, ~15 ms each, kept by the incremental build afterwards);
+ * (a few thousand PNGs, ~5 ms each, kept by the incremental build afterwards);
  * SITE_VERSION_IMAGES=0 gives version pages their document's image instead.
  */
 export function versionImagesEnabled(): boolean {
