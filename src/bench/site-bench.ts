@@ -77,8 +77,11 @@ async function countFiles(dir: string, suffix: string): Promise<number> {
 /** Seconds spent in each stage, read from Astro's log (and this site's search-index line). */
 function stages(log: string): string {
   const found: string[] = [];
-  const generate = /generating static routes[\s\S]*?✓ Completed in ([\d.]+)(m?s)/.exec(log);
-  if (generate) found.push(`pages ${generate[2] === 'ms' ? (Number(generate[1]) / 1000).toFixed(1) : generate[1]} s`);
+  const generate = /generating static routes[\s\S]*?✓ Completed in (?:(\d+)m )?([\d.]+)(m?s)/.exec(log);
+  if (generate) {
+    const seconds = Number(generate[1] ?? 0) * 60 + (generate[3] === 'ms' ? Number(generate[2]) / 1000 : Number(generate[2]));
+    found.push(`pages ${seconds.toFixed(1)} s`);
+  }
   const analysis = /\[provisions\] (\d+) document\(s\) analysed in ([\d.]+) s \((\d+) from the cache\)/.exec(log);
   if (analysis) found.push(`provisions ${analysis[2]} s (${analysis[3]} of ${analysis[1]} documents cached)`);
   const search = /search index: (\d+) document page\(s\).* in (\d+) ms/.exec(log);

@@ -17,6 +17,8 @@ import { renderAnalysisJob } from './render-pool.ts';
 
 export interface DocumentProvisions {
   document: ArchivedDocument;
+  /** The analysis's cache key: the document's versions (ids, texts, kinds), the analysis code and the taxonomy. */
+  key: string;
   analysis: DocumentAnalysis;
   byId: Map<string, ProvisionRecord>;
 }
@@ -102,7 +104,7 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   const documents = new Map<string, DocumentProvisions>();
   await Promise.all(
     archive.documents.map(async (document) => {
-      const key = createHash('sha256').update(code).update(document.versions.map((v) => `${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
+      const key = createHash('sha256').update(code).update(document.versions.map((v) => `${v.id} ${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
       const file = path.join(dir, `${key}.json`);
       let analysis = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DocumentAnalysis, () => undefined);
       if (analysis && analysis.versions.length === document.versions.length) cached++;
@@ -114,7 +116,7 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
         await writeFile(partial, JSON.stringify(analysis));
         await rename(partial, file);
       }
-      documents.set(`${document.platform}/${document.slug}`, { document, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) });
+      documents.set(`${document.platform}/${document.slug}`, { document, key, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) });
     }),
   );
   const changes = new Map<string, VersionChange | undefined>();

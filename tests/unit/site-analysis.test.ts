@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileTaxonomy } from '../../src/analysis/categories/classify.ts';
 import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
@@ -91,6 +92,26 @@ describe('a clause’s inline diff', () => {
     expect(unescape(diff.html.replace(/<ins>[^<]*<\/ins>/g, '').replace(/<\/?del>/g, ''))).toBe(before);
     expect(diff.wordsAdded).toBeGreaterThan(0);
     expect(diff.wordsRemoved).toBeGreaterThan(0);
+  });
+
+  it('gives back both texts, line by line, whatever was added, removed or rewritten', () => {
+    const unescape = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const sentence = fc.array(fc.constantFrom('We', 'keep', 'data', 'for', '30', 'days', '<b>', '&', 'you', 'may', 'object'), { minLength: 1, maxLength: 8 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(fc.array(sentence, { maxLength: 6 }), fc.array(sentence, { maxLength: 6 }), (a, b) => {
+        const before = a.join('\n');
+        const after = b.join('\n');
+        const { html } = clauseDiff(before, after);
+        // Line breaks between whole lines added or removed stay on the page: compare the lines.
+        const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+        expect(lines(unescape(html.replace(/<del>[^<]*<\/del>/g, '').replace(/<\/?ins>/g, '')))).toEqual(lines(readable(after)));
+        expect(lines(unescape(html.replace(/<ins>[^<]*<\/ins>/g, '').replace(/<\/?del>/g, '')))).toEqual(lines(readable(before)));
+      }),
+      { numRuns: 300 },
+    );
+    const edited = clauseDiff('One sentence stays.\nWe keep data for 30 days.\nA line that goes.', 'One sentence stays.\nWe keep data for 90 days.');
+    expect(edited.html).toBe('One sentence stays.\nWe keep data for <del>30</del><ins>90</ins> days.\n<del>A line that goes.</del>');
+    expect([edited.wordsAdded, edited.wordsRemoved]).toEqual([1, 5]);
   });
 
   it('compares what a reader sees, not link targets or emphasis marks', () => {
