@@ -82,8 +82,8 @@ function stages(log: string): string {
     const seconds = Number(generate[1] ?? 0) * 60 + (generate[3] === 'ms' ? Number(generate[2]) / 1000 : Number(generate[2]));
     found.push(`pages ${seconds.toFixed(1)} s`);
   }
-  const analysis = /\[provisions\] (\d+) document\(s\) analysed in ([\d.]+) s \((\d+) from the cache\)/.exec(log);
-  if (analysis) found.push(`provisions ${analysis[2]} s (${analysis[3]} of ${analysis[1]} documents cached)`);
+  const analysis = /\[provisions\] (\d+) document\(s\) analysed in ([\d.]+) s \((\d+) from the cache, (\d+) extended/.exec(log);
+  if (analysis) found.push(`provisions ${analysis[2]} s (${analysis[3]} of ${analysis[1]} documents cached, ${analysis[4]} extended)`);
   const search = /search index: (\d+) document page\(s\).* in (\d+) ms/.exec(log);
   if (search) found.push(`search index ${(Number(search[2]) / 1000).toFixed(1)} s (${search[1]} documents)`);
   const cached = (log.match(/\((cached|restored)\)/g) ?? []).length;

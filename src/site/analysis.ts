@@ -2,8 +2,8 @@ import { describeProvisions, summarizeDiff, type Significance } from '../analysi
 import type { ChangeKind } from '../history/commit-format.ts';
 import { compileTaxonomy, classifyProvision, type Classifier, type RuleMatch } from '../analysis/categories/classify.ts';
 import { loadTaxonomy } from '../analysis/categories/taxonomy.ts';
-import { trackHistory } from '../analysis/provisions/match.ts';
-import { provisionLabel, type Provision, type ProvisionKind } from '../analysis/provisions/segment.ts';
+import { assignIds } from '../analysis/provisions/match.ts';
+import { provisionLabel, segment, type Provision, type ProvisionKind } from '../analysis/provisions/segment.ts';
 
 /**
  * What the site shows about provisions, computed from one document's version texts (oldest
@@ -85,9 +85,32 @@ function significanceOf(kind: ChangeKind | undefined): Significance {
   return kind === 'technical' || kind === 'editorial' ? kind : 'substantive';
 }
 
+/**
+ * Where an analysis left off, so that a document's next version extends it instead of analysing
+ * the whole history again: the last version's provisions with their ids, and every id the
+ * document has had (never given again).
+ */
+export interface AnalysisState {
+  last: Provision[];
+  retired: string[];
+}
+
 /** Analyses one document's history: its version texts and their recorded kinds of change, oldest first. */
 export function analyzeDocument(texts: string[], kinds: ChangeKind[], classifier: Classifier): DocumentAnalysis {
-  const history = trackHistory(texts);
+  return analyzeHistory(texts, kinds, classifier).analysis;
+}
+
+/**
+ * The same analysis, resumable: given the analysis of the first versions and its state, only the
+ * versions after them are segmented, matched and classified (tests hold the result to be the same
+ * as analysing the whole history).
+ */
+export function analyzeHistory(
+  texts: string[],
+  kinds: ChangeKind[],
+  classifier: Classifier,
+  resume?: { analysis: DocumentAnalysis; state: AnalysisState },
+): { analysis: DocumentAnalysis; state: AnalysisState } {
   const classified = new Map<string, ProvisionCategory[]>();
   const categoriesOf = (provision: Provision): ProvisionCategory[] => {
     const key = `${provision.heading}\u0000${provision.text}`;
@@ -99,9 +122,18 @@ export function analyzeDocument(texts: string[], kinds: ChangeKind[], classifier
     return found;
   };
 
-  const records = new Map<string, ProvisionRecord & { last: Provision }>();
-  const versions: VersionAnalysis[] = [];
-  history.versions.forEach((provisions, index) => {
+  // `last`: the provision as the record last appeared in the versions analysed now (its label and
+  // categories are those of its latest appearance); records not seen again keep theirs.
+  const records = new Map<string, ProvisionRecord & { last: Provision | undefined }>(
+    (resume?.analysis.provisions ?? []).map((record) => [record.id, { ...record, steps: [...record.steps], last: undefined }]),
+  );
+  const versions: VersionAnalysis[] = [...(resume?.analysis.versions ?? [])];
+  const retired = new Set<string>(resume?.state.retired ?? []);
+  let previousProvisions: Provision[] = resume?.state.last ?? [];
+  for (let index = versions.length; index < texts.length; index++) {
+    // As trackHistory does: ids carried from the previous version, new ones never reusing a retired id.
+    const { provisions, matches } = assignIds(previousProvisions, segment(texts[index]!), { retired });
+    for (const p of provisions) retired.add(p.id);
     const present = new Set<string>();
     for (const provision of provisions) {
       present.add(provision.id);
@@ -124,7 +156,7 @@ export function analyzeDocument(texts: string[], kinds: ChangeKind[], classifier
     let change: VersionChange | undefined;
     if (index > 0) {
       // The version's kind, as its commit records it, is its significance.
-      const described = { ...describeProvisions(history.versions[index - 1]!, provisions, history.matches[index]!), significance: significanceOf(kinds[index]) };
+      const described = { ...describeProvisions(previousProvisions, provisions, matches), significance: significanceOf(kinds[index]) };
       const categories = new Set<string>();
       const note = (provision: Provision) => {
         for (const c of categoriesOf(provision)) categories.add(c.category);
@@ -151,20 +183,19 @@ export function analyzeDocument(texts: string[], kinds: ChangeKind[], classifier
       };
     }
     versions.push({ ids: provisions.map((p) => p.id), change });
-  });
+    previousProvisions = provisions;
+  }
 
-  const latest = history.versions.at(-1) ?? [];
+  const latest = previousProvisions;
   const latestOrder = new Map(latest.map((p, i) => [p.id, i]));
   const provisions = [...records.values()].map(({ last, ...record }): ProvisionRecord => ({
     ...record,
-    label: provisionLabel(last),
-    headingPath: last.headingPath,
+    ...(last ? { label: provisionLabel(last), headingPath: last.headingPath, categories: categoriesOf(last) } : {}),
     current: latestOrder.has(record.id),
     order: latestOrder.get(record.id) ?? latest.length + record.steps.at(-1)!.version,
-    categories: categoriesOf(last),
   }));
   provisions.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
-  return { provisions, versions };
+  return { analysis: { provisions, versions }, state: { last: latest, retired: [...retired] } };
 }
 
 const classifiers = new Map<string, Promise<Classifier>>();

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { articleIndex, loadTaxonomy, type Taxonomy } from '../analysis/categories/taxonomy.ts';
 import type { Article, Category, Regulation } from '../analysis/categories/schema.ts';
 import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
-import type { DocumentAnalysis, ProvisionRecord, VersionChange } from './analysis.ts';
+import type { AnalysisState, DocumentAnalysis, ProvisionRecord, VersionChange } from './analysis.ts';
+
+/** A cache file: a document's analysis, and where it left off (to extend it by new versions). */
+interface CachedAnalysis {
+  analysis: DocumentAnalysis;
+  state: AnalysisState;
+}
+
+/** How many versions back a cached analysis is looked for, to be extended. */
+const RESUME_WITHIN = 8;
 import { clauseDiff, type ClauseDiff } from './clause-diff.ts';
 import { renderAnalysisJob } from './render-pool.ts';
 
@@ -51,7 +60,7 @@ export interface SiteAnalysis {
   /** A version's provision-level change (undefined for a first version). */
   change(version: Version): VersionChange | undefined;
   /** Seconds spent analysing, and how many documents came from the cache. */
-  stats: { seconds: number; analysed: number; cached: number };
+  stats: { seconds: number; analysed: number; cached: number; resumed: number };
 }
 
 /** Where this repository is (astro.config.ts says so: this module is bundled into the build). */
@@ -102,23 +111,41 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   await mkdir(dir, { recursive: true });
   let cached = 0;
   const documents = new Map<string, DocumentProvisions>();
+  let resumed = 0;
   await Promise.all(
     archive.documents.map(async (document) => {
-      const key = createHash('sha256').update(code).update(document.versions.map((v) => `${v.id} ${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
-      const file = path.join(dir, `${key}.json`);
-      let analysis = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DocumentAnalysis, () => undefined);
-      if (analysis && analysis.versions.length === document.versions.length) cached++;
-      else {
-        const texts = await Promise.all(document.versions.map((version) => archive.text(version)));
-        analysis = await renderAnalysisJob(texts, document.versions.map((v) => v.change), taxonomyDir());
+      // The key of the analysis of the document's first `count` versions.
+      const keyOf = (count: number) => createHash('sha256').update(code).update(document.versions.slice(0, count).map((v) => `${v.id} ${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
+      const fileOf = (key: string) => path.join(dir, `${key}.json`);
+      const read = (key: string) => readFile(fileOf(key), 'utf8').then((text) => JSON.parse(text) as CachedAnalysis, () => undefined);
+      const key = keyOf(document.versions.length);
+      const file = fileOf(key);
+      let found = await read(key);
+      if (found && found.analysis.versions.length === document.versions.length) {
+        cached++;
+        // Marks it as in use, for pruning (below).
+        const now = new Date();
+        await utimes(file, now, now).catch(() => {});
+      } else {
+        // A new version or a few: extend the last build's analysis rather than redo the history.
+        let resume: CachedAnalysis | undefined;
+        for (let count = document.versions.length - 1; count >= Math.max(1, document.versions.length - RESUME_WITHIN) && !resume; count--) {
+          const earlier = await read(keyOf(count));
+          if (earlier?.analysis.versions.length === count) resume = earlier;
+        }
+        if (resume) resumed++;
+        const texts = await Promise.all(document.versions.map((version, index) => (index >= (resume?.analysis.versions.length ?? 0) ? archive.text(version) : '')));
+        found = await renderAnalysisJob(texts, document.versions.map((v) => v.change), taxonomyDir(), resume);
         // Written whole or not at all: a build killed mid-write leaves no half file behind.
         const partial = `${file}.${process.pid}.tmp`;
-        await writeFile(partial, JSON.stringify(analysis));
+        await writeFile(partial, JSON.stringify(found));
         await rename(partial, file);
       }
+      const analysis = found.analysis;
       documents.set(`${document.platform}/${document.slug}`, { document, key, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) });
     }),
   );
+  await prune(dir, new Set([...documents.values()].map((d) => `${d.key}.json`)));
   const changes = new Map<string, VersionChange | undefined>();
   for (const { document, analysis } of documents.values()) {
     document.versions.forEach((version, index) => changes.set(version.path, analysis.versions[index]?.change));
@@ -126,8 +153,8 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   const categories = categoryViews(archive, taxonomy, documents, changes);
   const byId = new Map(categories.map((view) => [view.category.id, view]));
   const seconds = (performance.now() - started) / 1000;
-  const stats = { seconds, analysed: archive.documents.length - cached, cached };
-  console.log(`[provisions] ${archive.documents.length} document(s) analysed in ${seconds.toFixed(1)} s (${cached} from the cache)`);
+  const stats = { seconds, analysed: archive.documents.length - cached, cached, resumed };
+  console.log(`[provisions] ${archive.documents.length} document(s) analysed in ${seconds.toFixed(1)} s (${cached} from the cache, ${resumed} extended by their new versions)`);
   return {
     taxonomy,
     documents,
@@ -136,6 +163,19 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
     change: (version) => changes.get(version.path),
     stats,
   };
+}
+
+/** Analyses no build has used for this long are deleted (a document's older histories, other archives' documents). */
+const KEEP_UNUSED_MS = 14 * 24 * 3600 * 1000;
+
+async function prune(dir: string, used: Set<string>): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(dir)) {
+    if (used.has(name)) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && now - info.mtimeMs > KEEP_UNUSED_MS) await rm(file, { force: true });
+  }
 }
 
 function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<string, DocumentProvisions>, changes: Map<string, VersionChange | undefined>): CategoryView[] {

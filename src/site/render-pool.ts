@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { renderDiffUncached, type RenderedDiff } from './diff.ts';
 import { renderMarkdownUncached, type RenderedText, type RenderOptions } from './markdown.ts';
 import { renderShareImageUncached, type ShareCard } from './share-image.ts';
-import { analyzeDocument, classifierOf, type DocumentAnalysis } from './analysis.ts';
+import { analyzeHistory, classifierOf, type AnalysisState, type DocumentAnalysis } from './analysis.ts';
 import type { ChangeKind } from '../history/commit-format.ts';
 
 /**
@@ -20,7 +20,7 @@ export type RenderJob =
   | { kind: 'text'; markdown: string; options: RenderOptions }
   | { kind: 'diff'; previous: string; next: string; fileName: string }
   | { kind: 'image'; card: ShareCard }
-  | { kind: 'analysis'; texts: string[]; kinds: ChangeKind[]; taxonomyDir: string };
+  | { kind: 'analysis'; texts: string[]; kinds: ChangeKind[]; taxonomyDir: string; resume: { analysis: DocumentAnalysis; state: AnalysisState } | undefined };
 
 type Waiting = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -98,7 +98,12 @@ export async function renderImageJob(card: ShareCard): Promise<Buffer> {
 }
 
 /** Analyses a document's history (src/site/analysis.ts) on the render pool's threads. */
-export async function renderAnalysisJob(texts: string[], kinds: ChangeKind[], taxonomyDir: string): Promise<DocumentAnalysis> {
+export async function renderAnalysisJob(
+  texts: string[],
+  kinds: ChangeKind[],
+  taxonomyDir: string,
+  resume?: { analysis: DocumentAnalysis; state: AnalysisState },
+): Promise<{ analysis: DocumentAnalysis; state: AnalysisState }> {
   const workers = renderPool();
-  return workers ? workers.run<DocumentAnalysis>({ kind: 'analysis', texts, kinds, taxonomyDir }) : analyzeDocument(texts, kinds, await classifierOf(taxonomyDir));
+  return workers ? workers.run({ kind: 'analysis', texts, kinds, taxonomyDir, resume }) : analyzeHistory(texts, kinds, await classifierOf(taxonomyDir), resume);
 }

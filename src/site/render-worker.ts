@@ -3,7 +3,7 @@ import { renderDiffUncached } from './diff.ts';
 import { renderMarkdownUncached } from './markdown.ts';
 import type { RenderJob } from './render-pool.ts';
 import { renderShareImageUncached } from './share-image.ts';
-import { analyzeDocument, classifierOf } from './analysis.ts';
+import { analyzeHistory, classifierOf } from './analysis.ts';
 
 /** A render-pool thread: renders the texts, diffs and share images it is sent, one at a time. */
 parentPort!.on('message', async ({ id, job }: { id: number; job: RenderJob }) => {
@@ -11,7 +11,7 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: RenderJob }) =>
     const result =
       job.kind === 'text' ? renderMarkdownUncached(job.markdown, job.options)
       : job.kind === 'diff' ? renderDiffUncached(job.previous, job.next, job.fileName)
-      : job.kind === 'analysis' ? analyzeDocument(job.texts, job.kinds, await classifierOf(job.taxonomyDir))
+      : job.kind === 'analysis' ? analyzeHistory(job.texts, job.kinds, await classifierOf(job.taxonomyDir), job.resume)
       : await renderShareImageUncached(job.card);
     parentPort!.postMessage({ id, result });
   } catch (error) {

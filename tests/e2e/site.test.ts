@@ -182,10 +182,15 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     const problems = watch(page);
     const base = `${mount.url}/dist`;
     try {
-      for (const where of ['/platforms/hostile/', '/platforms/hostile/terms-of-service/', ...hostile.ids.map((id) => `/platforms/hostile/terms-of-service/${id}/`)]) {
+      // The hostile text's provisions have pages too (their ids are slugs of hostile headings).
+      const documentHtml = await readFile(path.join(hostile.distDir, 'platforms', 'hostile', 'terms-of-service', 'index.html'), 'utf8');
+      const provisions = [...new Set([...documentHtml.matchAll(/href="\/governance(\/platforms\/hostile\/terms-of-service\/provisions\/[^"]+\/)"/g)].map((m) => m[1]!))];
+      expect(provisions.length).toBeGreaterThan(0);
+      for (const where of ['/platforms/hostile/', '/platforms/hostile/terms-of-service/', ...hostile.ids.map((id) => `/platforms/hostile/terms-of-service/${id}/`), ...provisions]) {
         await page.goto(`${base}${where}`);
         await page.waitForTimeout(100);
-        for (const link of await page.locator('.document-text a, .d2h-wrapper a').all()) {
+        // Links in the scraped text (the site's own link to each section's history aside).
+        for (const link of await page.locator('.document-text a:not(.provision-link), .d2h-wrapper a, .clause-diff a').all()) {
           expect(await link.getAttribute('href')).toMatch(/^(https?:|mailto:|tel:|#)/);
         }
         expect(await page.evaluate(() => document.querySelectorAll('script, iframe, img, svg').length)).toBe(0);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addOneVersion } from '../../src/bench/site-bench.ts';
@@ -21,7 +22,7 @@ describe('rebuilding the site after a new version', () => {
     const site = { archiveDir, outDir: path.join(dir, 'dist'), cacheDir: path.join(dir, 'cache') };
 
     const cold = await buildSite(site);
-    expect(cold).toMatch(/\[provisions\] 18 document\(s\) analysed in [\d.]+ s \(0 from the cache\)/);
+    expect(cold).toMatch(/\[provisions\] 18 document\(s\) analysed in [\d.]+ s \(0 from the cache, 0 extended by their new versions\)/);
     expect(reused(cold)).toBe(0);
 
     await addOneVersion(archiveDir);
@@ -31,8 +32,20 @@ describe('rebuilding the site after a new version', () => {
     const before = archive.previous(added)!;
     await archive.close();
 
+    // An analysis no build has used for a month goes; a recent one (another archive's, say) stays.
+    const analyses = path.join(site.cacheDir, 'provisions');
+    const stale = path.join(analyses, `${'0'.repeat(64)}.json`);
+    const recent = path.join(analyses, `${'1'.repeat(64)}.json`);
+    await writeFile(stale, '{}');
+    await writeFile(recent, '{}');
+    const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    await utimes(stale, monthAgo, monthAgo);
+
     const after = await buildSite(site);
-    expect(after).toMatch(/\[provisions\] 18 document\(s\) analysed in [\d.]+ s \(17 from the cache\)/);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    // The changed document's analysis is extended by its new version, not redone.
+    expect(after).toMatch(/\[provisions\] 18 document\(s\) analysed in [\d.]+ s \(17 from the cache, 1 extended by their new versions\)/);
     // Every other document's version pages are reused; only the changed document's neighbours are redrawn.
     const versionPages = (after.match(/\/platforms\/[^/]+\/[^/]+\/\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\/index\.html \((?:cached|restored)\)/g) ?? []).length;
     expect(versionPages).toBeGreaterThanOrEqual(archive.versions.length - document.versions.length);

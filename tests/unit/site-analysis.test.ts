@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileTaxonomy } from '../../src/analysis/categories/classify.ts';
 import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
-import { analyzeDocument } from '../../src/site/analysis.ts';
+import { analyzeDocument, analyzeHistory } from '../../src/site/analysis.ts';
 import { clauseDiff, readable } from '../../src/site/clause-diff.ts';
 import { provisionHistory } from '../../src/site/provisions.ts';
 import type { ArchivedDocument, Version } from '../../src/site/archive.ts';
@@ -73,6 +73,19 @@ describe('analysing a document for the site', () => {
     const changed = provisionHistory(document, record(/Data retention/));
     expect(changed.map((e) => e.what)).toEqual(['changed', 'added']);
     expect(changed[0]!.diff!.html).toContain('<del>30</del><ins>90</ins>');
+  });
+
+  it('extends a cached analysis by new versions to the same result as analysing the whole history', () => {
+    const texts = [v1, v2, v3, v4];
+    const kinds = ['initial', 'substantive', 'substantive', 'substantive'] as const;
+    const whole = analyzeHistory(texts, [...kinds], classifier);
+    for (let cut = 1; cut < texts.length; cut++) {
+      // Through JSON, as the cache keeps it.
+      const earlier = JSON.parse(JSON.stringify(analyzeHistory(texts.slice(0, cut), kinds.slice(0, cut), classifier)));
+      // The texts already analysed are not read again.
+      const rest = texts.map((text, i) => (i < cut ? '' : text));
+      expect(JSON.stringify(analyzeHistory(rest, [...kinds], classifier, earlier))).toBe(JSON.stringify(whole));
+    }
   });
 
   it('gives the same result for the same texts (cacheable by content hash)', () => {
