@@ -112,6 +112,7 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   let cached = 0;
   const documents = new Map<string, DocumentProvisions>();
   let resumed = 0;
+  let writes = 0;
   await Promise.all(
     archive.documents.map(async (document) => {
       // The key of the analysis of the document's first `count` versions.
@@ -136,8 +137,9 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
         if (resume) resumed++;
         const texts = await Promise.all(document.versions.map((version, index) => (index >= (resume?.analysis.versions.length ?? 0) ? archive.text(version) : '')));
         found = await renderAnalysisJob(texts, document.versions.map((v) => v.change), taxonomyDir(), resume);
-        // Written whole or not at all: a build killed mid-write leaves no half file behind.
-        const partial = `${file}.${process.pid}.tmp`;
+        // Written whole or not at all: a build killed mid-write leaves no half file behind. Two
+        // documents with the same history (one policy published under two names) share a key.
+        const partial = `${file}.${process.pid}.${writes++}.tmp`;
         await writeFile(partial, JSON.stringify(found));
         await rename(partial, file);
       }

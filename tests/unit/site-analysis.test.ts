@@ -132,3 +132,38 @@ describe('a clause’s inline diff', () => {
     expect(clauseDiff('See [our page](https://a.example/old).', 'See [our page](https://a.example/new).').html).toBe('See our page.');
   });
 });
+
+describe('the analysis cache', () => {
+  it('serves two documents with the same history (one policy published under two names) without a clash', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { siteAnalysis } = await import('../../src/site/provisions.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'analysis-cache-'));
+    process.env.SITE_ANALYSIS_CACHE = dir;
+    try {
+      const texts = [v1, v2];
+      const version = (platform: string, i: number) =>
+        ({ id: `2026-01-0${i + 1}-0000000${i}`, platform, document: 'privacy-policy', contentSha256: `${i}`.repeat(64), change: i === 0 ? 'initial' : 'substantive', path: `/platforms/${platform}/privacy-policy/v${i}/`, capturedAt: `2026-01-0${i + 1}T00:00:00Z` }) as Version;
+      const documentOf = (platform: string) => ({ platform, slug: 'privacy-policy', versions: [version(platform, 0), version(platform, 1)] }) as unknown as ArchivedDocument;
+      const documents = [documentOf('alpha'), documentOf('beta')];
+      const archive = {
+        documents,
+        versions: documents.flatMap((d) => d.versions),
+        platform: (slug: string) => ({ slug, name: slug }),
+        text: async (v: Version) => texts[Number(v.id.at(-1))]!,
+      } as unknown as Parameters<typeof siteAnalysis>[0];
+      const first = await siteAnalysis(archive);
+      expect(first.stats).toMatchObject({ cached: 0 });
+      expect(first.documents.get('alpha/privacy-policy')!.key).toBe(first.documents.get('beta/privacy-policy')!.key);
+      expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+      expect(first.change(documents[1]!.versions[1]!)!.added.map((p) => p.label)).toEqual(['2. Training our AI']);
+      // A second build (another archive object) reads both from the cache.
+      const again = await siteAnalysis({ ...archive } as typeof archive);
+      expect(again.stats).toMatchObject({ cached: 2, analysed: 0 });
+    } finally {
+      delete process.env.SITE_ANALYSIS_CACHE;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
