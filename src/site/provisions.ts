@@ -4,7 +4,7 @@ import path from 'node:path';
 import { articleIndex, loadTaxonomy, type Taxonomy } from '../analysis/categories/taxonomy.ts';
 import type { Article, Category, Regulation } from '../analysis/categories/schema.ts';
 import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
-import type { AnalysisState, DocumentAnalysis, ProvisionRecord, VersionChange } from './analysis.ts';
+import { analyzeHistory, classifierOf, type AnalysisState, type DocumentAnalysis, type ProvisionRecord, type VersionChange } from './analysis.ts';
 
 /** A cache file: a document's analysis, and where it left off (to extend it by new versions). */
 interface CachedAnalysis {
@@ -136,7 +136,12 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
         }
         if (resume) resumed++;
         const texts = await Promise.all(document.versions.map((version, index) => (index >= (resume?.analysis.versions.length ?? 0) ? archive.text(version) : '')));
-        found = await renderAnalysisJob(texts, document.versions.map((v) => v.change), taxonomyDir(), resume);
+        const kinds = document.versions.map((v) => v.change);
+        // A version or two more: quicker here than starting the render threads for it.
+        found =
+          resume && document.versions.length - resume.analysis.versions.length <= 2
+            ? analyzeHistory(texts, kinds, await classifierOf(taxonomyDir()), resume)
+            : await renderAnalysisJob(texts, kinds, taxonomyDir(), resume);
         // Written whole or not at all: a build killed mid-write leaves no half file behind. Two
         // documents with the same history (one policy published under two names) share a key.
         const partial = `${file}.${process.pid}.${writes++}.tmp`;
