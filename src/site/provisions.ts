@@ -37,6 +37,7 @@ export interface CategoryEntry {
   platform: Platform;
   document: ArchivedDocument;
   provision: ProvisionRecord;
+  category: string;
   score: number;
   /** The version where its text last changed (or appeared). */
   changed: Version;
@@ -185,6 +186,17 @@ async function prune(dir: string, used: Set<string>): Promise<void> {
   }
 }
 
+const namesTopic = (entry: CategoryEntry) =>
+  entry.provision.categories.find((c) => c.category === entry.category)?.matched.some((m) => m.where === 'heading' && m.weight > 0) ?? false;
+const textLength = (entry: CategoryEntry) => [...entry.provision.steps].reverse().find((s) => s.text !== null)?.text?.length ?? 0;
+
+/** A provision's text as a topic page shows it: its first lines, cut at a line end, when it is long. */
+export function excerpt(text: string, limit = 1500): { text: string; cut: boolean } {
+  if (text.length <= limit) return { text, cut: false };
+  const end = text.lastIndexOf('\n', limit);
+  return { text: text.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true };
+}
+
 function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<string, DocumentProvisions>, changes: Map<string, VersionChange | undefined>): CategoryView[] {
   const articles = articleIndex(taxonomy.regulations);
   const entries = new Map<string, CategoryEntry[]>(taxonomy.categories.map((c) => [c.id, []]));
@@ -194,7 +206,7 @@ function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<stri
       if (!provision.current) continue;
       const lastStep = provision.steps.at(-1)!;
       for (const match of provision.categories) {
-        entries.get(match.category)?.push({ platform, document, provision, score: match.score, changed: document.versions[lastStep.version]! });
+        entries.get(match.category)?.push({ platform, document, provision, category: match.category, score: match.score, changed: document.versions[lastStep.version]! });
       }
     }
   }
@@ -207,7 +219,16 @@ function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<stri
     }
     const platforms = [...byPlatform.values()]
       .map((list) => {
-        list.sort((a, b) => b.score - a.score || a.document.slug.localeCompare(b.document.slug) || a.provision.order - b.provision.order);
+        // The provision that is about the topic, not the one that mentions it most: a heading that names
+        // the topic first, then the score, then the shorter text (a long introduction matches many rules).
+        list.sort(
+          (a, b) =>
+            Number(namesTopic(b)) - Number(namesTopic(a)) ||
+            b.score - a.score ||
+            textLength(a) - textLength(b) ||
+            a.document.slug.localeCompare(b.document.slug) ||
+            a.provision.order - b.provision.order,
+        );
         return { platform: list[0]!.platform, best: list[0]!, others: list.slice(1) };
       })
       .sort((a, b) => a.platform.name.localeCompare(b.platform.name, 'en'));

@@ -88,6 +88,11 @@ describe('provisions, topics and their feeds on the built site', () => {
     expect(html).toContain('href="/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/"');
     expect(text).toMatch(/Chirpy Privacy Policy › 4\.3 Training our AI features Last changed \d+ \w+ \d{4}/);
     expect((html.match(/<article class="category-entry"/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    // Each platform's clause is shown in part at most: a long one links to its whole text.
+    for (const entry of html.split('<article class="category-entry"').slice(1)) {
+      const shown = textOf(`<main>${entry.split('</article>')[0]}`);
+      if (shown.length > 2200) expect(entry).toContain('Read the whole provision');
+    }
     expect(text).toMatch(/General Data Protection Regulation/);
     expect(html).toMatch(/href="https:\/\/eur-lex\.europa\.eu\/[^"]+"/);
     expect(html).toContain('href="/feeds/categories/ai-training.rss.xml"');

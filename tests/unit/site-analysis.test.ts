@@ -167,3 +167,15 @@ describe('the analysis cache', () => {
     }
   });
 });
+
+describe('a provision on a topic page', () => {
+  it('shows a long text’s first lines, cut at a line end, and says it was cut', async () => {
+    const { excerpt } = await import('../../src/site/provisions.ts');
+    const lines = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} of a long provision, with enough words in it.`);
+    const long = excerpt(lines.join('\n'));
+    expect(long.cut).toBe(true);
+    expect(long.text.length).toBeLessThanOrEqual(1500);
+    expect(lines).toContain(long.text.split('\n').at(-1));
+    expect(excerpt('Short.')).toEqual({ text: 'Short.', cut: false });
+  });
+});
