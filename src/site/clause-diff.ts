@@ -31,39 +31,36 @@ export function readable(markdown: string): string {
 
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
+/** Unchanged lines shown around a change; longer runs of unchanged lines are folded. */
+export const CONTEXT_LINES = 2;
+
 /**
  * Lines first (one sentence per line), then words within each changed line paired with the one
  * that replaced it: as precise as a word diff of the whole text where sentences were edited, and
- * without its cost on long provisions that were rewritten.
+ * without its cost on long provisions that were rewritten. Unchanged lines more than
+ * `CONTEXT_LINES` away from a change are folded into one "unchanged lines" marker, so that a long
+ * section's history shows its changes, not its whole text again at each version.
  */
-export function clauseDiff(before: string, after: string): ClauseDiff {
-  let html = '';
+export function clauseDiff(before: string, after: string, context = CONTEXT_LINES): ClauseDiff {
+  const out: Array<{ html: string; changed: boolean }> = [];
   let wordsAdded = 0;
   let wordsRemoved = 0;
   const ins = (text: string) => {
-    if (text === '') return;
-    html += `<ins>${escapeHtml(text)}</ins>`;
+    if (text === '') return '';
     wordsAdded += countWords(text);
+    return `<ins>${escapeHtml(text)}</ins>`;
   };
   const del = (text: string) => {
-    if (text === '') return;
-    html += `<del>${escapeHtml(text)}</del>`;
+    if (text === '') return '';
     wordsRemoved += countWords(text);
+    return `<del>${escapeHtml(text)}</del>`;
   };
   const lines = (text: string) => (text === '' ? [] : text.split('\n'));
   const parts = diffArrays(lines(readable(before)), lines(readable(after)));
-  let first = true;
-  const newline = () => {
-    if (!first) html += '\n';
-    first = false;
-  };
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (!part.added && !part.removed) {
-      for (const line of part.value) {
-        newline();
-        html += escapeHtml(line);
-      }
+      for (const line of part.value) out.push({ html: escapeHtml(line), changed: false });
       continue;
     }
     // A run of removed lines followed by added ones (or the reverse): pair them in order.
@@ -73,21 +70,34 @@ export function clauseDiff(before: string, after: string): ClauseDiff {
     if (next && (next.added || next.removed) && next.added !== part.added) i++;
     const paired = Math.min(removed.length, added.length);
     for (let k = 0; k < paired; k++) {
-      newline();
+      let html = '';
       for (const change of diffWordsWithSpace(removed[k]!, added[k]!)) {
-        if (change.added) ins(change.value);
-        else if (change.removed) del(change.value);
-        else html += escapeHtml(change.value);
+        html += change.added ? ins(change.value) : change.removed ? del(change.value) : escapeHtml(change.value);
       }
+      out.push({ html, changed: true });
     }
-    for (const line of removed.slice(paired)) {
-      newline();
-      del(line);
-    }
-    for (const line of added.slice(paired)) {
-      newline();
-      ins(line);
-    }
+    for (const line of removed.slice(paired)) out.push({ html: del(line), changed: true });
+    for (const line of added.slice(paired)) out.push({ html: ins(line), changed: true });
   }
-  return { html, wordsAdded, wordsRemoved };
+  // Fold unchanged lines far from any change.
+  const near = out.map(() => context === Infinity);
+  out.forEach((line, index) => {
+    if (!line.changed) return;
+    for (let k = Math.max(0, index - context); k <= Math.min(out.length - 1, index + context); k++) near[k] = true;
+  });
+  const shown: string[] = [];
+  for (let index = 0; index < out.length; ) {
+    if (near[index] || out[index]!.changed) {
+      shown.push(out[index]!.html);
+      index++;
+      continue;
+    }
+    let end = index;
+    while (end < out.length && !near[end]) end++;
+    // Folding one line saves nothing.
+    if (end - index === 1) shown.push(out[index]!.html);
+    else shown.push(`<span class="folded">[${end - index} unchanged lines]</span>`);
+    index = end;
+  }
+  return { html: shown.join('\n'), wordsAdded, wordsRemoved };
 }

@@ -114,7 +114,7 @@ describe('a clause’s inline diff', () => {
       fc.property(fc.array(sentence, { maxLength: 6 }), fc.array(sentence, { maxLength: 6 }), (a, b) => {
         const before = a.join('\n');
         const after = b.join('\n');
-        const { html } = clauseDiff(before, after);
+        const { html } = clauseDiff(before, after, Infinity);
         // Line breaks between whole lines added or removed stay on the page: compare the lines.
         const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
         expect(lines(unescape(html.replace(/<del>[^<]*<\/del>/g, '').replace(/<\/?ins>/g, '')))).toEqual(lines(readable(after)));
@@ -122,6 +122,19 @@ describe('a clause’s inline diff', () => {
       }),
       { numRuns: 300 },
     );
+    // Unchanged lines far from a change are folded.
+    const many = Array.from({ length: 12 }, (_, i) => `Line ${i} says something.`);
+    const changed = many.map((line, i) => (i === 6 ? 'Line 6 says something else.' : line));
+    const folded = clauseDiff(many.join('\n'), changed.join('\n'));
+    expect(folded.html.split('\n')).toEqual([
+      '<span class="folded">[4 unchanged lines]</span>',
+      'Line 4 says something.',
+      'Line 5 says something.',
+      'Line 6 says something<ins> else</ins>.',
+      'Line 7 says something.',
+      'Line 8 says something.',
+      '<span class="folded">[3 unchanged lines]</span>',
+    ]);
     const edited = clauseDiff('One sentence stays.\nWe keep data for 30 days.\nA line that goes.', 'One sentence stays.\nWe keep data for 90 days.');
     expect(edited.html).toBe('One sentence stays.\nWe keep data for <del>30</del><ins>90</ins> days.\n<del>A line that goes.</del>');
     expect([edited.wordsAdded, edited.wordsRemoved]).toEqual([1, 5]);
