@@ -111,10 +111,9 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   const dir = cacheDir();
   await mkdir(dir, { recursive: true });
   let cached = 0;
-  const documents = new Map<string, DocumentProvisions>();
   let resumed = 0;
   let writes = 0;
-  await Promise.all(
+  const analysed = await Promise.all(
     archive.documents.map(async (document) => {
       // The key of the analysis of the document's first `count` versions.
       const keyOf = (count: number) => createHash('sha256').update(code).update(document.versions.slice(0, count).map((v) => `${v.id} ${v.contentSha256} ${v.change}`).join('\n')).digest('hex');
@@ -150,9 +149,11 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
         await rename(partial, file);
       }
       const analysis = found.analysis;
-      documents.set(`${document.platform}/${document.slug}`, { document, key, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) });
+      return [`${document.platform}/${document.slug}`, { document, key, analysis, byId: new Map(analysis.provisions.map((p) => [p.id, p])) }] as const;
     }),
   );
+  // In the archive's order, whichever finished first.
+  const documents = new Map<string, DocumentProvisions>(analysed);
   await prune(dir, new Set([...documents.values()].map((d) => `${d.key}.json`)));
   const changes = new Map<string, VersionChange | undefined>();
   for (const { document, analysis } of documents.values()) {
@@ -188,7 +189,12 @@ async function prune(dir: string, used: Set<string>): Promise<void> {
 
 const namesTopic = (entry: CategoryEntry) =>
   entry.provision.categories.find((c) => c.category === entry.category)?.matched.some((m) => m.where === 'heading' && m.weight > 0) ?? false;
-const textLength = (entry: CategoryEntry) => [...entry.provision.steps].reverse().find((s) => s.text !== null)?.text?.length ?? 0;
+const textLength = (entry: CategoryEntry) => lastText(entry.provision).length;
+
+/** A provision's text as it last read: its current text, or the last one before it was removed. */
+export function lastText(provision: ProvisionRecord): string {
+  return provision.steps.findLast((step) => step.text !== null)?.text ?? '';
+}
 
 /** A provision's text as a topic page shows it: its first lines, cut at a line end, when it is long. */
 export function excerpt(text: string, limit = 1500): { text: string; cut: boolean } {
