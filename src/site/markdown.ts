@@ -1,7 +1,6 @@
 import type { Element, ElementContent, Nodes as HastNodes, Parents as HastParents, Root as HastRoot, Text as HastText } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { markdownToHast } from 'satteri';
-import { sha256 } from '../history/version-file.ts';
 import { renderTextJob } from './render-pool.ts';
 
 /**
@@ -197,24 +196,16 @@ export function renderMarkdownUncached(markdown: string, options: RenderOptions 
   return { html: toHtml(hast), headings };
 }
 
-const memory = new Map<string, Promise<RenderedText>>();
 /** Texts up to this many characters are rendered on the calling thread. */
 const INLINE_RENDER = 4096;
 
 /**
- * Renders each distinct text once per build (by its SHA-256 and the base URL), on the render
- * pool's threads. There is no cache on disk: across builds, Astro's incremental build skips the
- * version pages themselves (and re-renders them when this code changes), which a cache keyed by
- * hand could not follow.
+ * Renders a text for a page: a long one on the render pool's threads, a short one (a provision's few
+ * paragraphs) here, faster than a round trip behind the queue of whole documents and diffs. Nothing is
+ * kept: each text is rendered for one page (a version's, its document's with provision links, a
+ * provision's), and keeping thousands of rendered documents for the whole build only made work for
+ * the garbage collector. Across builds, Astro's incremental build skips the pages themselves.
  */
 export function renderMarkdown(markdown: string, options: RenderOptions = {}): Promise<RenderedText> {
-  const key = `${sha256(markdown)}\0${options.base ?? ''}\0${(options.reservedIds ?? PAGE_IDS).join(',')}\0${JSON.stringify(options.provisions ?? [])}`;
-  let rendered = memory.get(key);
-  if (!rendered) {
-    // A provision's few paragraphs render faster here than a round trip to a thread behind the
-    // queue of whole documents and diffs.
-    rendered = markdown.length <= INLINE_RENDER ? Promise.resolve(renderMarkdownUncached(markdown, options)) : renderTextJob(markdown, options);
-    memory.set(key, rendered);
-  }
-  return rendered;
+  return markdown.length <= INLINE_RENDER ? Promise.resolve(renderMarkdownUncached(markdown, options)) : renderTextJob(markdown, options);
 }
