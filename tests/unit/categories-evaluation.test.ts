@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compileTaxonomy, scoreProvision } from '../../src/analysis/categories/classify.ts';
 import { evaluate, holdoutPlatforms, loadLabels, readLabelledSections, type LabelledSection } from '../../src/analysis/categories/evaluate.ts';
 import { splitAtHeadings } from '../../src/analysis/categories/sections.ts';
 import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
-import { hasOtaCorpus, unpackOtaCorpus } from '../support/corpus.ts';
+import { hasOtaCorpus, otaDocuments, unpackOtaCorpus } from '../support/corpus.ts';
 
 const taxonomy = await loadTaxonomy();
 const classifier = compileTaxonomy(taxonomy);
@@ -81,19 +81,15 @@ describe.skipIf(!hasOtaCorpus)('on the real corpus', async () => {
     const unfiltered = compileTaxonomy(taxonomy, { prefilter: false });
     let checked = 0;
     const differing: string[] = [];
-    for (const service of (await readdir(ota, { withFileTypes: true })).filter((e) => e.isDirectory())) {
-      for (const document of (await readdir(path.join(ota, service.name), { withFileTypes: true })).filter((e) => e.isDirectory())) {
-        const folder = path.join(ota, service.name, document.name);
-        const entries = JSON.parse(await readFile(path.join(folder, 'versions.json'), 'utf8')) as Array<{ file: string }>;
-        // Every third section keeps the test to a few seconds (all of them agreed when last checked).
-        const sections = splitAtHeadings(await readFile(path.join(folder, entries.at(-1)!.file), 'utf8')).filter((_, i) => i % 3 === 0);
-        for (const s of sections) {
-          // Compared as JSON: a deep `toEqual` per section would cost more than the classification.
-          if (JSON.stringify(scoreProvision(s.text, s.heading, classifier)) !== JSON.stringify(scoreProvision(s.text, s.heading, unfiltered))) {
-            differing.push(`${service.name}/${document.name} § ${s.heading}`);
-          }
-          checked++;
+    for (const { name, folder, files } of await otaDocuments(ota)) {
+      // Every third section keeps the test to a few seconds (all of them agreed when last checked).
+      const sections = splitAtHeadings(await readFile(path.join(folder, files.at(-1)!), 'utf8')).filter((_, i) => i % 3 === 0);
+      for (const s of sections) {
+        // Compared as JSON: a deep `toEqual` per section would cost more than the classification.
+        if (JSON.stringify(scoreProvision(s.text, s.heading, classifier)) !== JSON.stringify(scoreProvision(s.text, s.heading, unfiltered))) {
+          differing.push(`${name} § ${s.heading}`);
         }
+        checked++;
       }
     }
     expect(differing).toEqual([]);

@@ -1,10 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { normalizeMarkdown, splitSentences } from '../../src/archive/normalize/index.ts';
-import { DEFAULT_FIXTURE_WEB } from '../../src/demo/fixture-web.ts';
-import { extractContent } from '../../src/archive/extract/index.ts';
+import { fixtureRevisionsMarkdown } from '../support/corpus.ts';
 
 describe('splitSentences', () => {
   it.each([
@@ -66,20 +63,12 @@ describe('normalizeMarkdown', () => {
   });
 
   it('is idempotent and deterministic on every fixture-web revision', async () => {
-    const sites = path.join(DEFAULT_FIXTURE_WEB, 'sites');
     let checked = 0;
-    for (const platform of await readdir(sites)) {
-      for (const document of await readdir(path.join(sites, platform))) {
-        if (document.endsWith('.html')) continue;
-        for (const file of await readdir(path.join(sites, platform, document))) {
-          const html = await readFile(path.join(sites, platform, document, file), 'utf8');
-          const markdown = extractContent([{ url: 'https://fixture.example/', html: `<main>${html}</main>` }], { select: [], remove: [], filters: [] });
-          const once = normalizeMarkdown(markdown);
-          expect(normalizeMarkdown(once)).toBe(once);
-          expect(normalizeMarkdown(markdown)).toBe(once);
-          checked++;
-        }
-      }
+    for (const markdown of await fixtureRevisionsMarkdown()) {
+      const once = normalizeMarkdown(markdown);
+      expect(normalizeMarkdown(once)).toBe(once);
+      expect(normalizeMarkdown(markdown)).toBe(once);
+      checked++;
     }
     expect(checked).toBeGreaterThan(40);
   });

@@ -1,13 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { blocksOf, parseBlocks, scanBlocks } from '../../src/analysis/provisions/blocks.ts';
 import { referenceSegment, segment } from '../../src/analysis/provisions/segment.ts';
 import { normalizeMarkdown } from '../../src/archive/normalize/index.ts';
-import { extractContent } from '../../src/archive/extract/index.ts';
-import { DEFAULT_FIXTURE_WEB } from '../../src/demo/fixture-web.ts';
-import { hasOtaCorpus, unpackOtaCorpus } from '../support/corpus.ts';
+import { fixtureRevisionsMarkdown, hasOtaCorpus, otaDocuments, unpackOtaCorpus } from '../support/corpus.ts';
 
 /** The fast scanner either gives up or finds exactly the blocks mdast finds. */
 function expectSameBlocks(markdown: string): boolean {
@@ -142,19 +140,11 @@ describe('the block scanner', () => {
 
 describe('fast and reference segmentation', () => {
   it('agree on every fixture-web revision, normalized', async () => {
-    const sites = path.join(DEFAULT_FIXTURE_WEB, 'sites');
     let checked = 0;
     let scanned = 0;
-    for (const platform of await readdir(sites)) {
-      for (const document of await readdir(path.join(sites, platform))) {
-        if (document.endsWith('.html')) continue;
-        for (const file of await readdir(path.join(sites, platform, document))) {
-          const html = await readFile(path.join(sites, platform, document, file), 'utf8');
-          const markdown = extractContent([{ url: 'https://fixture.example/', html: `<main>${html}</main>` }], { select: [], remove: [], filters: [] });
-          scanned += expectSameSegments(normalizeMarkdown(markdown));
-          checked++;
-        }
-      }
+    for (const markdown of await fixtureRevisionsMarkdown()) {
+      scanned += expectSameSegments(normalizeMarkdown(markdown));
+      checked++;
     }
     expect(checked).toBeGreaterThan(40);
     expect(scanned).toBeGreaterThan(checked);
@@ -165,21 +155,12 @@ describe('fast and reference segmentation', () => {
     const EVERY = 8;
     it('agree on a sample of versions, normalized', async () => {
       const ota = await unpackOtaCorpus();
-      const documents: string[] = [];
-      for (const service of (await readdir(ota, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-        for (const entry of await readdir(path.join(ota, service), { withFileTypes: true })) {
-          if (entry.isDirectory()) documents.push(`${service}/${entry.name}`);
-        }
-      }
-      documents.sort();
       let versions = 0;
       let bodiesScanned = 0;
-      for (const document of documents.filter((_, i) => i % EVERY === 0)) {
-        const folder = path.join(ota, document);
-        const entries = JSON.parse(await readFile(path.join(folder, 'versions.json'), 'utf8')) as Array<{ file: string }>;
-        const sample = entries.length <= 4 ? entries : [...entries.slice(0, 2), ...entries.slice(-2)];
-        for (const entry of sample) {
-          bodiesScanned += expectSameSegments(normalizeMarkdown(await readFile(path.join(folder, entry.file), 'utf8')));
+      for (const { folder, files } of (await otaDocuments(ota)).filter((_, i) => i % EVERY === 0)) {
+        const sample = files.length <= 4 ? files : [...files.slice(0, 2), ...files.slice(-2)];
+        for (const file of sample) {
+          bodiesScanned += expectSameSegments(normalizeMarkdown(await readFile(path.join(folder, file), 'utf8')));
           versions++;
         }
       }

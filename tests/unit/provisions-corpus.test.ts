@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeMarkdown } from '../../src/archive/normalize/index.ts';
 import { emptyMeasurement, formatMeasurement, measureHistory, share } from '../../src/analysis/provisions/measure.ts';
-import { hasOtaCorpus, unpackOtaCorpus } from '../support/corpus.ts';
+import { hasOtaCorpus, otaDocuments, unpackOtaCorpus } from '../support/corpus.ts';
 
 /** Every 16th document of the corpus, its first 6 versions: a spread of platforms and formats in a few seconds. */
 const EVERY = 16;
@@ -16,19 +16,11 @@ const MAX_REWORD_LOST = 0.1;
 describe.skipIf(!hasOtaCorpus)('provision ids on a sample of the Open Terms Archive corpus', () => {
   it('carry over most provisions and rarely lose a reworded one', async () => {
     const ota = await unpackOtaCorpus();
-    const documents: string[] = [];
-    for (const service of (await readdir(ota, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-      for (const entry of await readdir(path.join(ota, service), { withFileTypes: true })) {
-        if (entry.isDirectory()) documents.push(`${service}/${entry.name}`);
-      }
-    }
-    documents.sort();
     const measurement = emptyMeasurement();
-    for (const document of documents.filter((_, i) => i % EVERY === 0)) {
-      const folder = path.join(ota, document);
-      const entries = (JSON.parse(await readFile(path.join(folder, 'versions.json'), 'utf8')) as Array<{ file: string }>).slice(0, VERSIONS);
-      const versions = await Promise.all(entries.map(async (e) => normalizeMarkdown(await readFile(path.join(folder, e.file), 'utf8'))));
-      measureHistory(measurement, document, versions, entries.map((e) => e.file));
+    for (const { name, folder, files } of (await otaDocuments(ota)).filter((_, i) => i % EVERY === 0)) {
+      const sample = files.slice(0, VERSIONS);
+      const versions = await Promise.all(sample.map(async (file) => normalizeMarkdown(await readFile(path.join(folder, file), 'utf8'))));
+      measureHistory(measurement, name, versions, sample);
     }
     console.log(formatMeasurement(measurement));
     expect(measurement.pairs).toBeGreaterThan(50);
