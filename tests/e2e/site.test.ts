@@ -53,6 +53,8 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
 
     // The newest Privacy Policy version in the timeline.
     await page.locator('section:has(#history) .version-item', { hasText: 'Privacy Policy' }).first().getByRole('link').click();
+    // The layouts are switched by the stylesheet: judge visibility once it has loaded.
+    await page.waitForLoadState('load');
     expect(new URL(page.url()).pathname).toMatch(/^\/platforms\/chirpy\/privacy-policy\/\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\/$/);
     await expect.poll(() => page.locator('#diff-line-by-line').isVisible()).toBe(true);
     expect(await page.locator('#diff-side-by-side').isVisible()).toBe(false);
