@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { importHistory } from '../archive/import/index.ts';
 import { initArchive } from '../archive/record/index.ts';
 import { formatCommitMessage, parseCommitMessage } from '../history/commit-format.ts';
@@ -51,7 +51,7 @@ export function measured(name: string, command: string, args: string[], options:
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${name} exited with ${code}:\n${log.slice(-4000)}`));
-      else resolve({ name, seconds, peakMb: Math.round(peak / 1024), log });
+      else resolve({ name, seconds, peakMb: Math.round(peak / 1024), log: stripVTControlCharacters(log) });
     });
   });
 }

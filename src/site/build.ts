@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 /** This repository: where astro.config.ts and node_modules are. */
 export const SITE_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -27,6 +28,8 @@ export interface SiteBuildOptions {
 /**
  * Builds the site over an archive with `astro build` in a child process, as `npm run build`
  * does: the demo, the benchmarks and the tests all build the way the deploy workflow does.
+ * Resolves to the build's log as plain text: Astro colours its output when `CI` is set, and
+ * callers read the log (pages reused, stage times) with patterns.
  */
 export function buildSite(options: SiteBuildOptions): Promise<string> {
   const outDir = path.resolve(options.outDir);
@@ -47,6 +50,10 @@ export function buildSite(options: SiteBuildOptions): Promise<string> {
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', (error) => reject(new SiteBuildError(`could not run astro build: ${error.message}`, log)));
-    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new SiteBuildError(`astro build exited with ${code}:\n${log.slice(-6000)}`, log))));
+    child.on('close', (code) => {
+      const plain = stripVTControlCharacters(log);
+      if (code === 0) resolve(plain);
+      else reject(new SiteBuildError(`astro build exited with ${code}:\n${plain.slice(-6000)}`, plain));
+    });
   });
 }
