@@ -1,4 +1,4 @@
-import { diffArrays, diffWordsWithSpace } from 'diff';
+import { diffSequences, diffWords } from '../analysis/sequence-diff.ts';
 
 /**
  * The change between two texts of one provision, inline: the text as it now reads, words taken
@@ -56,7 +56,7 @@ export function clauseDiff(before: string, after: string, context = CONTEXT_LINE
     return `<del>${escapeHtml(text)}</del>`;
   };
   const lines = (text: string) => (text === '' ? [] : text.split('\n'));
-  const parts = diffArrays(lines(readable(before)), lines(readable(after)));
+  const parts = diffSequences(lines(readable(before)), lines(readable(after)));
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (!part.added && !part.removed) {
@@ -71,7 +71,7 @@ export function clauseDiff(before: string, after: string, context = CONTEXT_LINE
     const paired = Math.min(removed.length, added.length);
     for (let k = 0; k < paired; k++) {
       let html = '';
-      for (const change of diffWordsWithSpace(removed[k]!, added[k]!)) {
+      for (const change of diffWords(removed[k]!, added[k]!)) {
         html += change.added ? ins(change.value) : change.removed ? del(change.value) : escapeHtml(change.value);
       }
       out.push({ html, changed: true });

@@ -1,11 +1,12 @@
-import { createTwoFilesPatch, diffWordsWithSpace } from 'diff';
 import { parse as parseDiff } from 'diff2html';
+import { diffWords } from '../analysis/sequence-diff.ts';
+import { unifiedPatch } from './patch.ts';
 import { renderDiffJob } from './render-pool.ts';
 
 /**
  * The change between two versions as HTML, server-side (no client script), in two layouts with
  * word-level highlights: the markup of diff2html (its classes, which the site's style sheet
- * draws), for the unified diff that `diff` computes.
+ * draws), for the unified diff of the two texts (src/site/patch.ts).
  *
  * diff2html parses the patch (`parse`); the rows are drawn here, because diff2html's renderers
  * parse the patch, pair the changed lines and diff their words once per layout, which was most
@@ -95,7 +96,7 @@ function highlightWords(previous: string, next: string): [string, string] {
   if (previous.length > MAX_LINE_LENGTH_HIGHLIGHT || next.length > MAX_LINE_LENGTH_HIGHLIGHT) return [escapeHtml(previous), escapeHtml(next)];
   let before = '';
   let after = '';
-  for (const part of diffWordsWithSpace(previous, next)) {
+  for (const part of diffWords(previous, next)) {
     const value = escapeHtml(part.value);
     if (part.added) after += `<ins>${value}</ins>`;
     else if (part.removed) before += `<del>${value}</del>`;
@@ -279,7 +280,7 @@ export function countLines(patch: string): { added: number; removed: number } {
 }
 
 export function renderDiffUncached(previous: string, next: string, fileName = 'text.md'): RenderedDiff {
-  const patch = createTwoFilesPatch(fileName, fileName, previous, next, undefined, undefined, { context: 3 });
+  const patch = unifiedPatch(fileName, previous, next, 3);
   const { unified, sides } = renderRows(patch);
   return {
     lineByLine: `${WRAPPER}${LINE_BY_LINE_TABLE}${unified.join('')}${END}`,

@@ -1,5 +1,5 @@
-import { diffArrays } from 'diff';
 import { wordsOnly } from '../change-kind.ts';
+import { diffSequences, editCounts } from '../sequence-diff.ts';
 import { assignIds, initialIds, type Match } from '../provisions/match.ts';
 import { plain, segment, type Provision } from '../provisions/segment.ts';
 import { words } from '../provisions/similarity.ts';
@@ -46,12 +46,7 @@ function countedWords(provision: Provision): string[] {
 }
 
 export function wordDiff(before: string[], after: string[]): { added: number; removed: number } {
-  const counts = { added: 0, removed: 0 };
-  for (const part of diffArrays(before, after)) {
-    if (part.added) counts.added += part.value.length;
-    if (part.removed) counts.removed += part.value.length;
-  }
-  return counts;
+  return editCounts(before, after);
 }
 
 /**
@@ -150,7 +145,7 @@ function significanceOf(before: Provision[], after: Provision[], texts: { previo
   if (plainText(previous) === plainText(next)) return 'technical';
   if (wordsOnly(previous) === wordsOnly(next)) return 'editorial';
   const lines = (text: string) => text.split('\n').map((line) => words(line).join(' ')).filter(Boolean);
-  const changed = diffArrays(lines(previous), lines(next)).filter((part) => part.added || part.removed);
+  const changed = diffSequences(lines(previous), lines(next)).filter((part) => part.added || part.removed);
   if (changed.length > 0 && changed.every((part) => part.value.every((line) => DATE_LINE.test(line) && line.length < 160))) {
     return 'editorial';
   }

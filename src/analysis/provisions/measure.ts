@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff';
+import { editCounts } from '../sequence-diff.ts';
 import { assignIds, headingCore, type Match } from './match.ts';
 import { provisionLabel, segment, type Provision } from './segment.ts';
 import { jaccard, words } from './similarity.ts';
@@ -166,8 +166,7 @@ function lcsRatio(a: string[], b: string[]): number {
   if (a.length + b.length === 0) return 1;
   // Very long texts: the order check is skipped (word overlap alone), as an LCS there costs seconds.
   if (a.length * b.length > 4_000_000) return jaccard(new Set(a), new Set(b));
-  let common = 0;
-  for (const part of diffArrays(a, b)) if (!part.added && !part.removed) common += part.value.length;
+  const common = a.length - editCounts(a, b).removed;
   return (2 * common) / (a.length + b.length);
 }
 
