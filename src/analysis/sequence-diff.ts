@@ -38,10 +38,11 @@ function intern<T>(before: readonly T[], after: readonly T[]): [Int32Array, Int3
 /**
  * The parts `diffArrays(before, after)` returns: unchanged runs, removed runs and added runs, in
  * order (a removal before an addition where both happen at one place, as `diffArrays` has it).
+ * Past `maxSteps` steps, `diffArrays` itself finishes the job.
  */
-export function diffSequences<T>(before: readonly T[], after: readonly T[]): SequencePart<T>[] {
+export function diffSequences<T>(before: readonly T[], after: readonly T[], maxSteps = MAX_STEPS): SequencePart<T>[] {
   const [a, b] = intern(before, after);
-  const found = search(a, b, true);
+  const found = search(a, b, Math.max(1, maxSteps));
   if (!found) return diffArrays(before as T[], after as T[]) as SequencePart<T>[];
   return partsOf(before, after, found.olds, found.adds);
 }
@@ -61,18 +62,19 @@ export function editCounts<T>(before: readonly T[], after: readonly T[]): { adde
     endAfter--;
   }
   const [a, b] = intern(before.slice(start, endBefore), after.slice(start, endAfter));
-  const d = search(a, b, false)!.editLength;
+  const d = search(a, b, 0)!.editLength;
   return { added: (d + b.length - a.length) / 2, removed: (d - b.length + a.length) / 2 };
 }
 
 /**
  * Myers' search as `diff` runs it: for growing edit lengths, each diagonal (old index − new index)
  * extends the path that went furthest in the old sequence (an addition on a tie), then follows
- * equal tokens; diagonals past an edge are no longer tried. With `record`, every step is kept
- * (the step it extends, whether it adds, the old index after it) to read the script back;
- * `undefined` when that would take more than MAX_STEPS.
+ * equal tokens; diagonals past an edge are no longer tried. With `maxSteps` > 0, every step is
+ * kept (the step it extends, whether it adds, the old index after it) to read the script back;
+ * `undefined` when that would take more than `maxSteps`. With 0, only the edit length is found.
  */
-function search(a: Int32Array, b: Int32Array, record: boolean): { editLength: number; olds: number[]; adds: boolean[] } | undefined {
+function search(a: Int32Array, b: Int32Array, maxSteps: number): { editLength: number; olds: number[]; adds: boolean[] } | undefined {
+  const record = maxSteps > 0;
   const oldLen = a.length;
   const newLen = b.length;
   const base = newLen + 1;
@@ -80,7 +82,7 @@ function search(a: Int32Array, b: Int32Array, record: boolean): { editLength: nu
   const bestOld = new Int32Array(width);
   const bestStep = new Int32Array(width);
   const live = new Uint8Array(width);
-  let capacity = record ? 1024 : 0;
+  let capacity = record ? Math.min(1024, maxSteps) : 0;
   let parents = new Int32Array(capacity);
   let olds = new Int32Array(capacity);
   let adds = new Uint8Array(capacity);
@@ -125,8 +127,8 @@ function search(a: Int32Array, b: Int32Array, record: boolean): { editLength: nu
       let step = -1;
       if (record) {
         if (steps === capacity) {
-          if (capacity >= MAX_STEPS) return undefined;
-          capacity *= 2;
+          if (capacity >= maxSteps) return undefined;
+          capacity = Math.min(capacity * 2, maxSteps);
           parents = grown(parents, new Int32Array(capacity));
           olds = grown(olds, new Int32Array(capacity));
           adds = grown(adds, new Uint8Array(capacity));

@@ -45,6 +45,14 @@ describe('diffSequences', () => {
     }
   });
 
+  it('hands a comparison past its step budget over to diffArrays, with the same result', () => {
+    const next = random(5);
+    for (let i = 0; i < 2_000; i++) {
+      const [before, after] = pair(next, 3, 30);
+      expect(plain(diffSequences(before, after, 4))).toEqual(plain(diffArrays(before, after)));
+    }
+  });
+
   it('handles empty sides, identical sequences and wholly different ones', () => {
     for (const [before, after] of [
       [[], []],
