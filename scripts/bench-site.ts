@@ -7,7 +7,7 @@ const usage = `npm run bench:site [-- --corpus <ota.tar.xz>] [--archive <dir>] [
 Imports the real corpus (default ../shared/corpus/ota.tar.xz) into a scratch archive and builds
 the whole site cold, warm, and after one new version; then a bare Astro build of the same texts
 (a page per text through a glob collection) and Hugo (when Debian's hugo is installed).
-Prints total time, per-stage times, page counts and peak memory. --archive reuses an archive
+Prints wall and CPU time, per-stage times, page counts and peak memory. --archive reuses an archive
 already imported from the corpus (npm run import), copied, instead of importing again.`;
 
 const { values } = parseCli(usage, { corpus: { type: 'string' }, archive: { type: 'string' }, 'no-bare': { type: 'boolean' }, 'no-hugo': { type: 'boolean' } });
@@ -22,5 +22,6 @@ const report = await benchSite({
 });
 console.log(`\n${report.versions} versions of ${report.documents} documents (${values.archive ? 'archive copied' : 'import'} in ${report.importSeconds.toFixed(1)} s)\n`);
 for (const m of report.measures) {
-  console.log(`${m.name.padEnd(52)} ${m.seconds.toFixed(1).padStart(7)} s  ${String(m.peakMb).padStart(6)} MB peak  ${String(m.pages ?? '').padStart(6)} pages  ${m.detail ?? ''}`);
+  const cpu = m.cpuSeconds === undefined ? '' : `${m.cpuSeconds.toFixed(1)} s`;
+  console.log(`${m.name.padEnd(52)} ${m.seconds.toFixed(1).padStart(7)} s  ${cpu.padStart(8)} CPU  ${String(m.peakMb).padStart(6)} MB peak  ${String(m.pages ?? '').padStart(6)} pages  ${m.detail ?? ''}`);
 }

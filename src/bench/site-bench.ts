@@ -25,15 +25,23 @@ export interface Measure {
   seconds: number;
   /** Peak resident memory of the build's process tree, in MB. */
   peakMb: number;
+  /** CPU time (user + system) of the build's process tree: steadier than wall time on a busy machine. */
+  cpuSeconds?: number;
   pages?: number;
   detail?: string;
 }
 
-/** Runs a command, sampling the resident memory of its whole process tree. */
+/** What the shell's `times` prints: its own user and system time, then those of the processes it waited for. */
+const TIMES = /\n?\d+m[\d.]+s \d+m[\d.]+s\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
+
+/**
+ * Runs a command, sampling the resident memory of its whole process tree; a shell runs it and
+ * then prints its CPU time (POSIX `times`, children included).
+ */
 export function measured(name: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measure & { log: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    const child = spawn('sh', ['-c', '"$0" "$@"; status=$?; times >&2; exit $status', command, ...args], { cwd: options.cwd, env: options.env ?? process.env });
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
@@ -50,8 +58,11 @@ export function measured(name: string, command: string, args: string[], options:
     child.on('close', (code) => {
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const times = TIMES.exec(log);
+      const cpuSeconds = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : undefined;
+      if (times) log = log.slice(0, times.index);
       if (code !== 0) reject(new Error(`${name} exited with ${code}:\n${log.slice(-4000)}`));
-      else resolve({ name, seconds, peakMb: Math.round(peak / 1024), log: stripVTControlCharacters(log) });
+      else resolve({ name, seconds, peakMb: Math.round(peak / 1024), cpuSeconds, log: stripVTControlCharacters(log) });
     });
   });
 }
@@ -139,7 +150,7 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
   const buildSite = async (name: string) => {
     step(`site: ${name}`);
     const result = await measured(name, process.execPath, [astroBin, 'build', '--outDir', siteDist], { cwd: SITE_ROOT, env: siteEnv });
-    const measure: Measure = { name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(siteDist, '.html'), detail: stages(result.log) };
+    const measure: Measure = { name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(siteDist, '.html'), detail: stages(result.log) };
     measures.push(measure);
     return measure;
   };
@@ -156,7 +167,7 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
     cwd: SITE_ROOT,
     env: { ...siteEnv, SITE_CACHE_DIR: path.join(work, 'site-cache-plain'), SITE_VERSION_IMAGES: '0' },
   });
-  measures.push({ name: plain.name, seconds: plain.seconds, peakMb: plain.peakMb, pages: await countFiles(path.join(work, 'site-dist-plain'), '.html'), detail: stages(plain.log) });
+  measures.push({ name: plain.name, seconds: plain.seconds, peakMb: plain.peakMb, cpuSeconds: plain.cpuSeconds, pages: await countFiles(path.join(work, 'site-dist-plain'), '.html'), detail: stages(plain.log) });
 
   if (options.bare !== false) {
     const bareDir = path.join(work, 'bare');
@@ -164,7 +175,7 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
     const bareBuild = async (name: string) => {
       step(`bare Astro: ${name}`);
       const result = await measured(name, process.execPath, [astroBin, 'build'], { cwd: bareDir, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
-      measures.push({ name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(path.join(bareDir, 'dist'), '.html') });
+      measures.push({ name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(bareDir, 'dist'), '.html') });
     };
     await bareBuild('bare Astro, cold (glob collection, a page per text)');
     await bareBuild('bare Astro, warm');
@@ -177,7 +188,7 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
       await writeHugoProject(hugoDir, path.join(work, 'bare', 'content'));
       step('Hugo');
       const result = await measured('Hugo (same texts, a page per text)', 'hugo', ['--quiet', '--destination', 'public'], { cwd: hugoDir });
-      measures.push({ name: result.name, seconds: result.seconds, peakMb: result.peakMb, pages: await countFiles(path.join(hugoDir, 'public'), '.html') });
+      measures.push({ name: result.name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(hugoDir, 'public'), '.html') });
     } else {
       step('Hugo is not installed (apt-get install hugo): skipped');
     }
