@@ -141,6 +141,9 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
     await importHistory({ archiveDir, folder: corpusDir });
   }
   const importSeconds = (Date.now() - importStarted) / 1000;
+  // No background repacking after the benchmark's own commits: it would run beside the builds timed.
+  await git(archiveDir, ['config', 'gc.auto', '0']);
+  await git(archiveDir, ['config', 'maintenance.auto', 'false']);
   const history = (await readHistory(archiveDir)).filter((entry) => entry.version);
   const documents = new Set(history.map((entry) => `${entry.version!.platform}/${entry.version!.document}`)).size;
 

@@ -3,7 +3,7 @@ import { readHistory } from '../history/log.ts';
 import { CatFile } from '../history/cat-file.ts';
 import { archivePath, parseVersionFile, sha256 } from '../history/version-file.ts';
 import type { ChangeKind } from '../history/commit-format.ts';
-import { parsePlatformSource, DOCUMENT_TYPES, type PlatformSource } from '../archive/sources/index.ts';
+import { parsePlatformSource, DOCUMENT_TYPES, documentTypeName, type PlatformSource } from '../archive/sources/index.ts';
 import { readSettings, type SiteSettings } from './settings.ts';
 import { documentPath, platformPath, versionPath } from './urls.ts';
 
@@ -193,7 +193,7 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
       const key = `${version.platform}/${version.document}`;
       const list = byDocument.get(key) ?? [];
       const declared = declarations.get(version.platform);
-      const documentName = DOCUMENT_TYPES[version.document as keyof typeof DOCUMENT_TYPES] ?? version.document;
+      const documentName = documentTypeName(version.document);
       let id = shortId(version.capturedAt, version.contentSha256);
       // Two versions of one document with the same text on the same day (a flap back within a
       // day): the later one keeps the date-hash form, suffixed, so that both stay addressable.

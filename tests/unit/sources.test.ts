@@ -2,7 +2,7 @@ import path from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadSources, parsePlatformSource, SourcesError } from '../../src/archive/sources/index.ts';
+import { documentTypeName, loadSources, parsePlatformSource, SourcesError } from '../../src/archive/sources/index.ts';
 import { REPO_ROOT } from '../support/archive.ts';
 import { DEFAULT_FIXTURE_WEB } from '../../src/demo/fixture-web.ts';
 
@@ -86,5 +86,19 @@ describe('source declarations', () => {
     const { sources } = await loadSources(path.join(DEFAULT_FIXTURE_WEB, 'platforms'), { platforms: ['lumen-ai'], documents: ['privacy-policy'] });
     expect(sources.map((s) => `${s.platform}/${s.document}`)).toEqual(['lumen-ai/privacy-policy']);
     await expect(loadSources(path.join(DEFAULT_FIXTURE_WEB, 'platforms'), { platforms: ['nope'] })).rejects.toThrow(/no platform "nope"/);
+  });
+});
+
+describe('documentTypeName', () => {
+  it('names our types as declared, and an imported type by its slug in words', () => {
+    expect(documentTypeName('trackers-policy')).toBe('Cookie Policy');
+    expect(documentTypeName('general-conditions-of-sale')).toBe('General Conditions of Sale');
+    expect(documentTypeName('platform-to-business-notice')).toBe('Platform to Business Notice');
+    expect(documentTypeName('in-app-purchases-policy')).toBe('In App Purchases Policy');
+  });
+
+  it('puts a known type first as a heading', () => {
+    expect(documentTypeName('community-guidelines-hate-speech')).toBe('Community Guidelines: Hate Speech');
+    expect(documentTypeName('privacy-policy-of-the-app')).toBe('Privacy Policy: Of the App');
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { normalizeMarkdown } from '../normalize/index.ts';
 import { guardVersion, type GuardReason } from '../guard/index.ts';
 import { ArchiveWriter } from '../record/index.ts';
-import { DOCUMENT_TYPES, SLUG, loadSources, type PlatformSource } from '../sources/index.ts';
+import { DOCUMENT_TYPES, SLUG, documentTypeName, loadSources, type PlatformSource } from '../sources/index.ts';
 import type { ChangeKind } from '../../history/commit-format.ts';
 import { sha256 } from '../../history/version-file.ts';
 import { isFlap, type HoldReason, type RecentVersion } from '../held.ts';
@@ -97,7 +97,7 @@ function titleCase(slug: string): string {
 /** Names and URLs: from the archive's own declarations when it has them, else from the folder. */
 async function describe(folder: string, platform: string, document: string, declared: Map<string, PlatformSource>) {
   const source = declared.get(platform);
-  const documentName = DOCUMENT_TYPES[document as keyof typeof DOCUMENT_TYPES] ?? titleCase(document);
+  const documentName = documentTypeName(document);
   if (source) {
     const entry = source.documents[document as keyof typeof DOCUMENT_TYPES];
     return { platformName: source.name, documentName, title: entry?.title ?? documentName, urls: entry?.url ?? [`urn:import:${platform}/${document}`] };

@@ -18,6 +18,26 @@ export const DOCUMENT_TYPES = {
   'children-privacy-notice': 'Children’s Privacy Notice',
 } as const;
 export type DocumentType = keyof typeof DOCUMENT_TYPES;
+
+const MINOR_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with']);
+
+/**
+ * What to call a document type: its name when it is one of ours; else its slug in words (an imported
+ * history may use types of its own), with a known type first as a heading — `community-guidelines-spam`
+ * is "Community Guidelines: Spam", `general-conditions-of-sale` "General Conditions of Sale".
+ */
+export function documentTypeName(slug: string): string {
+  const known = DOCUMENT_TYPES[slug as DocumentType];
+  if (known) return known;
+  const words = (text: string) =>
+    text
+      .split('-')
+      .filter(Boolean)
+      .map((word, index) => (index > 0 && MINOR_WORDS.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+      .join(' ');
+  const prefix = (Object.keys(DOCUMENT_TYPES) as DocumentType[]).find((type) => slug.startsWith(`${type}-`));
+  return prefix ? `${DOCUMENT_TYPES[prefix]}: ${words(slug.slice(prefix.length + 1))}` : words(slug);
+}
 const documentTypeNames = Object.keys(DOCUMENT_TYPES) as [DocumentType, ...DocumentType[]];
 
 export const PLATFORM_KINDS = [
