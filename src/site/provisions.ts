@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compileTaxonomy, type Classifier } from '../analysis/categories/classify.ts';
 import { articleIndex, loadTaxonomy, type Taxonomy } from '../analysis/categories/taxonomy.ts';
 import type { Article, Category, Regulation } from '../analysis/categories/schema.ts';
 import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
@@ -47,8 +48,11 @@ export interface CategoryView {
   category: Category;
   /** The regulations' articles the category cites, resolved. */
   articles: Array<{ regulation: Regulation; article: Article }>;
-  /** The best-matching current provision of each platform, platforms by name. */
-  platforms: Array<{ platform: Platform; best: CategoryEntry; others: CategoryEntry[] }>;
+  /**
+   * The best-matching current provision of each platform, platforms by name, with where in its text
+   * the topic's strongest rule matched (a long provision is shown from there).
+   */
+  platforms: Array<{ platform: Platform; best: CategoryEntry; others: CategoryEntry[]; focus: number | undefined }>;
   /** Versions that added, removed or modified a provision of this category, newest first. */
   versions: Version[];
 }
@@ -196,15 +200,39 @@ export function lastText(provision: ProvisionRecord): string {
   return provision.steps.findLast((step) => step.text !== null)?.text ?? '';
 }
 
-/** A provision's text as a topic page shows it: its first lines, cut at a line end, when it is long. */
-export function excerpt(text: string, limit = 1500): { text: string; cut: boolean } {
-  if (text.length <= limit) return { text, cut: false };
-  const end = text.lastIndexOf('\n', limit);
-  return { text: text.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true };
+/**
+ * A provision's text as a topic page shows it: whole when it is short; else about `limit`
+ * characters cut at a line end, from the start of the paragraph around `focus` (where the topic
+ * matched: a long provision often opens with something else) or from the beginning.
+ */
+export function excerpt(text: string, focus?: number, limit = 1500): { text: string; cut: boolean; fromMiddle: boolean } {
+  if (text.length <= limit) return { text, cut: false, fromMiddle: false };
+  let start = 0;
+  if (focus !== undefined && focus > limit / 2) {
+    const paragraph = text.lastIndexOf('\n\n', focus);
+    const line = text.lastIndexOf('\n', focus);
+    start = paragraph >= 0 && focus - paragraph < limit / 2 ? paragraph + 2 : line + 1;
+  }
+  const rest = text.slice(start);
+  if (rest.length <= limit) return { text: rest.trimEnd(), cut: start > 0, fromMiddle: start > 0 };
+  const end = rest.lastIndexOf('\n', limit);
+  return { text: rest.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true, fromMiddle: start > 0 };
+}
+
+/** Where in a provision's text the category's strongest rule matches (the earliest of equals), if in its text at all. */
+function focusOf(classifier: Classifier, category: string, text: string): number | undefined {
+  let best: { weight: number; index: number } | undefined;
+  for (const rule of classifier.categories.find((c) => c.id === category)?.rules ?? []) {
+    if (rule.weight <= 0 || rule.scope === 'heading') continue;
+    const found = rule.regex.exec(text);
+    if (found && (!best || rule.weight > best.weight || (rule.weight === best.weight && found.index < best.index))) best = { weight: rule.weight, index: found.index };
+  }
+  return best?.index;
 }
 
 function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<string, DocumentProvisions>, changes: Map<string, VersionChange | undefined>): CategoryView[] {
   const articles = articleIndex(taxonomy.regulations);
+  const classifier = compileTaxonomy(taxonomy);
   const entries = new Map<string, CategoryEntry[]>(taxonomy.categories.map((c) => [c.id, []]));
   for (const { document, analysis } of documents.values()) {
     const platform = archive.platform(document.platform)!;
@@ -235,7 +263,8 @@ function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<stri
             a.document.slug.localeCompare(b.document.slug) ||
             a.provision.order - b.provision.order,
         );
-        return { platform: list[0]!.platform, best: list[0]!, others: list.slice(1) };
+        const best = list[0]!;
+        return { platform: best.platform, best, others: list.slice(1), focus: focusOf(classifier, category.id, lastText(best.provision)) };
       })
       .sort((a, b) => a.platform.name.localeCompare(b.platform.name, 'en'));
     return {

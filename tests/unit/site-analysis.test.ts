@@ -189,6 +189,21 @@ describe('a provision on a topic page', () => {
     expect(long.cut).toBe(true);
     expect(long.text.length).toBeLessThanOrEqual(1500);
     expect(lines).toContain(long.text.split('\n').at(-1));
-    expect(excerpt('Short.')).toEqual({ text: 'Short.', cut: false });
+    expect(long.fromMiddle).toBe(false);
+    expect(excerpt('Short.')).toEqual({ text: 'Short.', cut: false, fromMiddle: false });
+  });
+
+  it('shows a long text from the paragraph where the topic matched, when that is far in', async () => {
+    const { excerpt } = await import('../../src/site/provisions.ts');
+    const filler = Array.from({ length: 30 }, (_, i) => `Table of contents, entry ${i}, which says nothing about the topic.`).join('\n');
+    const topic = 'We use your conversations to train our models.\nYou can opt out in the settings.';
+    const text = `${filler}\n\n${topic}\n\n${filler}`;
+    const focused = excerpt(text, text.indexOf('train our models'));
+    expect(focused.fromMiddle).toBe(true);
+    expect(focused.cut).toBe(true);
+    expect(focused.text.startsWith('We use your conversations')).toBe(true);
+    expect(focused.text.length).toBeLessThanOrEqual(1500);
+    // A match near the start changes nothing: the text is shown from its beginning.
+    expect(excerpt(text, 10)).toEqual(excerpt(text));
   });
 });
