@@ -48,11 +48,8 @@ export interface CategoryView {
   category: Category;
   /** The regulations' articles the category cites, resolved. */
   articles: Array<{ regulation: Regulation; article: Article }>;
-  /**
-   * The best-matching current provision of each platform, platforms by name, with where in its text
-   * the topic's strongest rule matched (a long provision is shown from there).
-   */
-  platforms: Array<{ platform: Platform; best: CategoryEntry; others: CategoryEntry[]; focus: number | undefined }>;
+  /** The best-matching current provision of each platform, platforms by name. */
+  platforms: Array<{ platform: Platform; best: CategoryEntry; others: CategoryEntry[] }>;
   /** Versions that added, removed or modified a provision of this category, newest first. */
   versions: Version[];
 }
@@ -219,10 +216,17 @@ export function excerpt(text: string, focus?: number, limit = 1500): { text: str
   return { text: rest.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true, fromMiddle: start > 0 };
 }
 
-/** Where in a provision's text the category's strongest rule matches (the earliest of equals), if in its text at all. */
-function focusOf(classifier: Classifier, category: string, text: string): number | undefined {
+let compiled: { taxonomy: Taxonomy; classifier: Classifier } | undefined;
+
+/**
+ * Where in a provision's text the category's strongest rule matches (the earliest of equals), if
+ * in its text at all: a topic page shows a long provision from there. Computed when a topic page
+ * is drawn (an incremental build that reuses the page does not run the rules).
+ */
+export function topicFocus(taxonomy: Taxonomy, category: string, text: string): number | undefined {
+  if (compiled?.taxonomy !== taxonomy) compiled = { taxonomy, classifier: compileTaxonomy(taxonomy) };
   let best: { weight: number; index: number } | undefined;
-  for (const rule of classifier.categories.find((c) => c.id === category)?.rules ?? []) {
+  for (const rule of compiled.classifier.categories.find((c) => c.id === category)?.rules ?? []) {
     if (rule.weight <= 0 || rule.scope === 'heading') continue;
     const found = rule.regex.exec(text);
     if (found && (!best || rule.weight > best.weight || (rule.weight === best.weight && found.index < best.index))) best = { weight: rule.weight, index: found.index };
@@ -232,7 +236,6 @@ function focusOf(classifier: Classifier, category: string, text: string): number
 
 function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<string, DocumentProvisions>, changes: Map<string, VersionChange | undefined>): CategoryView[] {
   const articles = articleIndex(taxonomy.regulations);
-  const classifier = compileTaxonomy(taxonomy);
   const entries = new Map<string, CategoryEntry[]>(taxonomy.categories.map((c) => [c.id, []]));
   for (const { document, analysis } of documents.values()) {
     const platform = archive.platform(document.platform)!;
@@ -263,8 +266,7 @@ function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<stri
             a.document.slug.localeCompare(b.document.slug) ||
             a.provision.order - b.provision.order,
         );
-        const best = list[0]!;
-        return { platform: best.platform, best, others: list.slice(1), focus: focusOf(classifier, category.id, lastText(best.provision)) };
+        return { platform: list[0]!.platform, best: list[0]!, others: list.slice(1) };
       })
       .sort((a, b) => a.platform.name.localeCompare(b.platform.name, 'en'));
     return {
