@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { segment } from '../../src/analysis/provisions/segment.ts';
+import { liftListHeadings, segment } from '../../src/analysis/provisions/segment.ts';
 import { assignIds, initialIds, slugify, stripNumbering, trackHistory } from '../../src/analysis/provisions/match.ts';
 
 const long = (topic: string) =>
@@ -70,6 +70,55 @@ describe('segment', () => {
       ['clause', 'Be lawful'],
       ['section', 'Examples'],
     ]);
+  });
+
+  it('reads a list item that opens with a heading as a section (pages that number their sections with a list)', () => {
+    const md = [
+      '# Privacy Policy',
+      '',
+      '## Table of Contents',
+      '',
+      '1. [Data We Collect](#data)',
+      '',
+      '2. ## Introduction',
+      '',
+      '   We are a network for professionals.',
+      '',
+      '   ### Services',
+      '',
+      '   This policy applies to our apps.',
+      '',
+      '   1. First item of a list inside.',
+      '   2. Second item.',
+      '',
+      '3. ## 1. Data We Collect',
+      '',
+      '   ```',
+      '   1. ## not a heading: code',
+      '   ```',
+      '',
+      'An ordinary paragraph ends the item.',
+      '',
+      '- ## A bullet heading',
+      '',
+      '  Its text.',
+    ].join('\n');
+    const provisions = segment(md);
+    expect(provisions.map((p) => [p.heading, p.level, p.headingPath.join(' > ')])).toEqual([
+      ['Privacy Policy', 1, ''],
+      ['Table of Contents', 2, 'Privacy Policy'],
+      ['Introduction', 2, 'Privacy Policy'],
+      ['Services', 3, 'Privacy Policy > Introduction'],
+      ['1. Data We Collect', 2, 'Privacy Policy'],
+      ['A bullet heading', 2, 'Privacy Policy'],
+    ]);
+    expect(provisions[1]!.text).toBe('1. [Data We Collect](#data)');
+    expect(provisions[2]!.text).toBe('We are a network for professionals.');
+    expect(provisions[3]!.text).toBe('This policy applies to our apps.\n\n1. First item of a list inside.\n2. Second item.');
+    expect(provisions[4]!.text).toBe('```\n1. ## not a heading: code\n```\n\nAn ordinary paragraph ends the item.');
+    expect(provisions[5]!.text).toBe('Its text.');
+    // A list whose items do not open with a heading is left alone.
+    expect(liftListHeadings('1. Text ## with a hash\n\n   indented\n')).toBe('1. Text ## with a hash\n\n   indented\n');
   });
 
   it('keeps the text before the first heading as a preamble', () => {

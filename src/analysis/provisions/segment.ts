@@ -61,7 +61,42 @@ export function referenceSegment(markdown: string): Provision[] {
   return segmentWith(markdown, parseBlocks);
 }
 
-function segmentWith(markdown: string, blocksOf: (markdown: string) => Block[]): Provision[] {
+/** A list item that opens with a heading: `6. ## Introduction`. */
+const LIST_HEADING = /^( {0,3})(\d{1,9}[.)]|[-*+])( {1,4})(#{1,6}(?:[ \t].*)?)$/;
+
+/**
+ * Some pages number their sections with a list (`<ol><li><h2>Introduction</h2>…`), which reads as
+ * `6. ## Introduction` followed by the section indented under it. Such an item is a section: its
+ * heading is lifted out of the list and its content dedented, so that it and the headings inside it
+ * are found like any other. Only items that open with a heading are touched; fenced code is not.
+ */
+export function liftListHeadings(markdown: string): string {
+  if (!markdown.includes('#')) return markdown;
+  const lines = markdown.split('\n');
+  let indent = 0; // the lifted item's content indent; 0 outside one
+  let fence = false;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (indent > 0) {
+      const lead = line.length - line.replace(/^ +/, '').length;
+      if (line.trim() === '') lines[i] = '';
+      else if (lead >= indent) lines[i] = line.slice(indent);
+      else indent = 0;
+    }
+    const found = fence ? null : LIST_HEADING.exec(lines[i]!);
+    if (found) {
+      lines[i] = found[4]!;
+      indent = found[1]!.length + found[2]!.length + found[3]!.length;
+      changed = true;
+    }
+    if (/^ {0,3}(?:```|~~~)/.test(lines[i]!)) fence = !fence;
+  }
+  return changed ? lines.join('\n') : markdown;
+}
+
+function segmentWith(text: string, blocksOf: (markdown: string) => Block[]): Provision[] {
+  const markdown = liftListHeadings(text);
   const provisions: Provision[] = [];
   const parts: Array<{ depth: number; heading: string; body: string[] }> = [{ depth: 0, heading: '', body: [] }];
   let fence = false;
