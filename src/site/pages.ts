@@ -64,12 +64,6 @@ export async function versionPage(archive: Archive, version: Version): Promise<V
 }
 
 /**
- * What a version page depends on besides the code: the version itself (immutable), its
- * neighbours' ids (a new version adds a "next" link to the one before), and the settings that
- * appear in it. Astro's incremental build skips the page while this stays the same and the
- * code it is built from (which Astro hashes itself) does not change.
- */
-/**
  * The incremental build's key for a page rendered from `data` alone (plus the settings every
  * page shows): the page is rebuilt when any of it changes, and reused otherwise.
  */
@@ -77,6 +71,12 @@ export function pageKey(archive: Archive, ...data: unknown[]): string {
   return sha256(JSON.stringify([archive.settings.siteUrl, archive.settings.repositoryUrl, archive.shallow, ...data]));
 }
 
+/**
+ * What a version page depends on besides the code: the version itself (immutable), its
+ * neighbours' ids (a new version adds a "next" link to the one before), and the settings that
+ * appear in it. Astro's incremental build skips the page while this stays the same and the
+ * code it is built from (which Astro hashes itself) does not change.
+ */
 export function versionCacheKey(archive: Archive, version: Version, change?: unknown): string {
   const platform = archive.platform(version.platform);
   return sha256(
