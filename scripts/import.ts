@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importHistory } from '../src/archive/import/index.ts';
 import { initArchive } from '../src/archive/record/index.ts';
+import { git } from '../src/history/git.ts';
 import { list, parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
 
 const usage = `npm run import -- <folder> [--archive <dir>] [--platform <slug>]... [--init]
@@ -45,6 +46,11 @@ try {
   console.log(`  held (shrink or collapse): ${h.confirmed} confirmed by the next version, ${h.dropped} dropped (the next version returned), ${h.stillHeld} still held`);
   console.log(`  flaps dropped (a return to a text recorded within 30 days): ${h.flaps}`);
   if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  // One commit per version leaves an object per file and tree: packed, git (and every site build's
+  // history pass) reads the archive ten times faster.
+  const packing = Date.now();
+  await git(archiveDir, ['gc', '--quiet']);
+  console.log(`  archive packed in ${((Date.now() - packing) / 1000).toFixed(1)} s`);
   process.exitCode = 0;
 } catch (error) {
   console.error(`${(error as Error).name}: ${(error as Error).message}`);
