@@ -101,7 +101,9 @@ export function pagefindIndex(): AstroIntegration {
         indexing.catch(() => {});
       },
       'astro:build:done': async ({ dir, logger }) => {
-        await (indexing ?? indexSite(fileURLToPath(dir), cacheDir, logger));
+        const started = indexing ?? indexSite(fileURLToPath(dir), cacheDir, logger);
+        indexing = undefined;
+        await started;
       },
     },
   };
