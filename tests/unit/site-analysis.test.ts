@@ -206,4 +206,14 @@ describe('a provision on a topic page', () => {
     // A match near the start changes nothing: the text is shown from its beginning.
     expect(excerpt(text, 10)).toEqual(excerpt(text));
   });
+
+  it('finds where the topic matches in a provision: the strongest rule in its text', async () => {
+    const { topicFocus } = await import('../../src/site/provisions.ts');
+    const taxonomy = await loadTaxonomy();
+    const text = 'Our offices are in Dublin.\n\nWe use the content you share to train our artificial intelligence models.';
+    const at = topicFocus(taxonomy, 'ai-training', text);
+    expect(at).toBeGreaterThan(text.indexOf('Dublin'));
+    expect(at).toBeLessThan(text.length);
+    expect(topicFocus(taxonomy, 'ai-training', 'Nothing about the topic here.')).toBeUndefined();
+  });
 });
