@@ -190,7 +190,24 @@ async function prune(dir: string, used: Set<string>): Promise<void> {
 
 const namesTopic = (entry: CategoryEntry) =>
   entry.provision.categories.find((c) => c.category === entry.category)?.matched.some((m) => m.where === 'heading' && m.weight > 0) ?? false;
-const textLength = (entry: CategoryEntry) => lastText(entry.provision).length;
+const textLength = (entry: CategoryEntry) => lastText(entry.provision).trim().length;
+
+/**
+ * Which of a platform's provisions on a topic a topic page shows first: one with a text (a heading
+ * that only groups sub-provisions has none to show), then one whose heading names the topic, then
+ * the higher score, then the shorter text (a long introduction matches many rules), then document
+ * and position.
+ */
+export function bestFirst(a: CategoryEntry, b: CategoryEntry): number {
+  return (
+    Number(textLength(b) > 0) - Number(textLength(a) > 0) ||
+    Number(namesTopic(b)) - Number(namesTopic(a)) ||
+    b.score - a.score ||
+    textLength(a) - textLength(b) ||
+    a.document.slug.localeCompare(b.document.slug) ||
+    a.provision.order - b.provision.order
+  );
+}
 
 /** A provision's text as it last read: its current text, or the last one before it was removed. */
 export function lastText(provision: ProvisionRecord): string {
@@ -256,16 +273,8 @@ function categoryViews(archive: Archive, taxonomy: Taxonomy, documents: Map<stri
     }
     const platforms = [...byPlatform.values()]
       .map((list) => {
-        // The provision that is about the topic, not the one that mentions it most: a heading that names
-        // the topic first, then the score, then the shorter text (a long introduction matches many rules).
-        list.sort(
-          (a, b) =>
-            Number(namesTopic(b)) - Number(namesTopic(a)) ||
-            b.score - a.score ||
-            textLength(a) - textLength(b) ||
-            a.document.slug.localeCompare(b.document.slug) ||
-            a.provision.order - b.provision.order,
-        );
+        // The provision that is about the topic, not the one that mentions it most.
+        list.sort(bestFirst);
         return { platform: list[0]!.platform, best: list[0]!, others: list.slice(1) };
       })
       .sort((a, b) => a.platform.name.localeCompare(b.platform.name, 'en'));

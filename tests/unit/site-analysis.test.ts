@@ -207,6 +207,22 @@ describe('a provision on a topic page', () => {
     expect(excerpt(text, 10)).toEqual(excerpt(text));
   });
 
+  it('is, for each platform, one with a text, then one whose heading names the topic, then the best score', async () => {
+    const { bestFirst } = await import('../../src/site/provisions.ts');
+    type Entry = Parameters<typeof bestFirst>[0];
+    const entry = (label: string, text: string, score: number, where: 'heading' | 'text', order: number) =>
+      ({
+        category: 'ai-training',
+        score,
+        document: { slug: 'terms' },
+        provision: { label, order, steps: [{ version: 0, text, heading: label, headingPath: [] }], categories: [{ category: 'ai-training', score, matched: [{ rule: 'phrase: training', weight: score, where, excerpt: '' }] }] },
+      }) as unknown as Entry;
+    const groupingHeading = entry('AI Features, Training, and Your Data', '', 9, 'heading', 1);
+    const namedClause = entry('Model training', 'We do not train on your content.', 4, 'heading', 2);
+    const mention = entry('Everything else', 'A long text that mentions training, models and more, many times over.', 8, 'text', 3);
+    expect([mention, groupingHeading, namedClause].sort(bestFirst).map((e) => e.provision.label)).toEqual(['Model training', 'Everything else', 'AI Features, Training, and Your Data']);
+  });
+
   it('finds where the topic matches in a provision: the strongest rule in its text', async () => {
     const { topicFocus } = await import('../../src/site/provisions.ts');
     const taxonomy = await loadTaxonomy();
