@@ -217,7 +217,8 @@ export function lastText(provision: ProvisionRecord): string {
 /**
  * A provision's text as a topic page shows it: whole when it is short; else about `limit`
  * characters cut at a line end, from the start of the paragraph around `focus` (where the topic
- * matched: a long provision often opens with something else) or from the beginning.
+ * matched: a long provision often opens with something else) or from the beginning. A part that
+ * starts inside a table keeps the table's header rows, so that it is still a table.
  */
 export function excerpt(text: string, focus?: number, limit = 1500): { text: string; cut: boolean; fromMiddle: boolean } {
   if (text.length <= limit) return { text, cut: false, fromMiddle: false };
@@ -228,9 +229,23 @@ export function excerpt(text: string, focus?: number, limit = 1500): { text: str
     start = paragraph >= 0 && focus - paragraph < limit / 2 ? paragraph + 2 : line + 1;
   }
   const rest = text.slice(start);
-  if (rest.length <= limit) return { text: rest.trimEnd(), cut: start > 0, fromMiddle: start > 0 };
+  const head = start > 0 ? tableHead(text, start) : '';
+  if (rest.length <= limit) return { text: head + rest.trimEnd(), cut: start > 0, fromMiddle: start > 0 };
   const end = rest.lastIndexOf('\n', limit);
-  return { text: rest.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true, fromMiddle: start > 0 };
+  return { text: head + rest.slice(0, end > limit / 3 ? end : limit).trimEnd(), cut: true, fromMiddle: start > 0 };
+}
+
+/** The header and delimiter rows (with their line breaks) of the table whose body row starts at `start`, or ''. */
+function tableHead(text: string, start: number): string {
+  if (text[start] !== '|') return '';
+  let first = start;
+  while (first > 0) {
+    const previous = text.lastIndexOf('\n', first - 2) + 1;
+    if (text[previous] !== '|') break;
+    first = previous;
+  }
+  const rows = text.slice(first, start).split('\n');
+  return rows.length >= 3 && /^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(rows[1]!) ? `${rows[0]}\n${rows[1]}\n` : '';
 }
 
 let compiled: { taxonomy: Taxonomy; classifier: Classifier } | undefined;

@@ -223,6 +223,16 @@ describe('a provision on a topic page', () => {
     expect([mention, groupingHeading, namedClause].sort(bestFirst).map((e) => e.provision.label)).toEqual(['Model training', 'Everything else', 'AI Features, Training, and Your Data']);
   });
 
+  it('keeps a table’s header rows when the part shown starts inside the table', async () => {
+    const { excerpt } = await import('../../src/site/provisions.ts');
+    const rows = Array.from({ length: 30 }, (_, i) => `| Purpose number ${i}, described at some length | Legal basis ${i} |`);
+    rows[25] = '| To train our models on your conversations | Legitimate interests |';
+    const text = ['| Purpose | Legal basis |', '| --- | --- |', ...rows].join('\n');
+    const shown = excerpt(text, text.indexOf('To train'));
+    expect(shown.fromMiddle).toBe(true);
+    expect(shown.text.split('\n').slice(0, 3)).toEqual(['| Purpose | Legal basis |', '| --- | --- |', rows[25]]);
+  });
+
   it('finds where the topic matches in a provision: the strongest rule in its text', async () => {
     const { topicFocus } = await import('../../src/site/provisions.ts');
     const taxonomy = await loadTaxonomy();
