@@ -209,6 +209,17 @@ export function bestFirst(a: CategoryEntry, b: CategoryEntry): number {
   );
 }
 
+/**
+ * The provisions right under a provision's heading, as they last stood (for a heading that only groups
+ * them and has no text of its own).
+ */
+export function subProvisions(analysis: DocumentAnalysis, record: ProvisionRecord): ProvisionRecord[] {
+  const heading = record.steps.findLast((step) => step.text !== null)?.heading ?? record.steps.at(-1)!.heading;
+  if (!heading) return [];
+  const path = [...record.headingPath, heading].join('\u0000');
+  return analysis.provisions.filter((p) => p !== record && p.current === record.current && p.headingPath.join('\u0000') === path);
+}
+
 /** A provision's text as it last read: its current text, or the last one before it was removed. */
 export function lastText(provision: ProvisionRecord): string {
   return provision.steps.findLast((step) => step.text !== null)?.text ?? '';

@@ -32,6 +32,14 @@ describe('provisions, topics and their feeds on the built site', () => {
     expect(documentPage).toMatch(/<a class="provision-link" id="provision-how-we-use-your-information-and-our-legal-bases" href="\/platforms\/chirpy\/privacy-policy\/provisions\/how-we-use-your-information-and-our-legal-bases\/"/);
   });
 
+  it('lists the provisions under a heading that has no text of its own, each with its page', async () => {
+    const html = await readBuilt(site.distDir, '/platforms/parley/privacy-policy/provisions/retention/');
+    expect(textOf(html)).toMatch(/This heading has no text of its own; it groups \d+ provisions:/);
+    const children = links(html).filter((href) => href.startsWith('/platforms/parley/privacy-policy/provisions/') && !href.endsWith('/retention/'));
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    for (const href of children) expect(await builtExists(site.distDir, href)).toBe(true);
+  });
+
   it('shows a provision’s current text, its topics with the rules that matched, and each version of it', async () => {
     const html = await readBuilt(site.distDir, '/platforms/chirpy/privacy-policy/provisions/training-our-ai-features/');
     const text = textOf(html);

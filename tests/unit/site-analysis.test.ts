@@ -4,7 +4,7 @@ import { compileTaxonomy } from '../../src/analysis/categories/classify.ts';
 import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
 import { analyzeDocument, analyzeHistory } from '../../src/site/analysis.ts';
 import { clauseDiff, readable } from '../../src/site/clause-diff.ts';
-import { provisionHistory } from '../../src/site/provisions.ts';
+import { provisionHistory, subProvisions } from '../../src/site/provisions.ts';
 import type { ArchivedDocument, Version } from '../../src/site/archive.ts';
 
 const classifier = compileTaxonomy(await loadTaxonomy());
@@ -241,5 +241,38 @@ describe('a provision on a topic page', () => {
     expect(at).toBeGreaterThan(text.indexOf('Dublin'));
     expect(at).toBeLessThan(text.length);
     expect(topicFocus(taxonomy, 'ai-training', 'Nothing about the topic here.')).toBeUndefined();
+  });
+});
+
+describe('a heading that only groups provisions', () => {
+  it('lists the provisions right under it, not deeper ones or another section’s', () => {
+    const text = [
+      '# Terms',
+      '',
+      '## J. AI Features',
+      '',
+      '### 1. Training',
+      '',
+      'We do not train on your content.',
+      '',
+      '#### Details',
+      '',
+      'More about it.',
+      '',
+      '### 2. Outputs',
+      '',
+      'You own your outputs.',
+      '',
+      '## K. Fees',
+      '',
+      '### 1. Training',
+      '',
+      'Training courses cost extra.',
+    ].join('\n');
+    const analysis = analyzeDocument([text], ['initial'], classifier);
+    const group = analysis.provisions.find((p) => p.label === 'J. AI Features')!;
+    expect(subProvisions(analysis, group).map((p) => p.label)).toEqual(['1. Training', '2. Outputs']);
+    const fees = analysis.provisions.find((p) => p.label === 'K. Fees')!;
+    expect(subProvisions(analysis, fees).map((p) => p.headingPath.at(-1))).toEqual(['K. Fees']);
   });
 });
