@@ -20,8 +20,7 @@ export function unifiedPatch(fileName: string, before: string, after: string, co
     if (part.added || part.removed) {
       if (!hunk) {
         // The hunk opens with up to `context` lines of the unchanged run before it.
-        const lead = i > 0 ? parts[i - 1]!.value.slice(-context) : [];
-        if (context <= 0) lead.length = 0;
+        const lead = i > 0 && context > 0 ? parts[i - 1]!.value.slice(-context) : [];
         hunk = { oldStart: oldLine - lead.length, oldLines: 0, newStart: newLine - lead.length, newLines: 0, lines: lead.map((line) => ` ${line}`) };
       }
       for (const line of lines) hunk.lines.push(`${part.added ? '+' : '-'}${line}`);
