@@ -22,11 +22,15 @@ export interface ClauseDiff {
  * version's diff), list markers and line breaks stay.
  */
 export function readable(markdown: string): string {
+  // A link's target stays on its line and emphasis inside its paragraph: an unclosed mark in a
+  // scraped text must not swallow the lines after it.
   return markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(?<!\\)(\*\*|__)(?=\S)([\s\S]*?[^\s\\])\1/g, '$2')
+    .replace(/!?\[([^\]]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/(?<!\\)(\*\*|__)(?=\S)((?:(?!\n[ \t]*\n)[\s\S])*?[^\s\\])\1/g, '$2')
     .replace(/(?<![\w*\\])\*(?=\S)([^*\n]*?[^\s\\])\*(?![\w*])/g, '$1')
-    .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+    .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1')
+    // Spaces at a line's end show nothing (a Markdown line break is already a new line here).
+    .replace(/[ \t]+$/gm, '');
 }
 
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;

@@ -38,6 +38,8 @@ export interface RenderOptions {
    * the provision's history, anchored `#provision-<id>`. Left out when the counts differ.
    */
   provisions?: ReadonlyArray<{ id: string; href: string }>;
+  /** The level of the page's heading the text sits under (default 1: the page title). */
+  headingBase?: number;
 }
 
 /** Ids used by the site's own page structure; a heading called "History" becomes `history-1`. */
@@ -94,16 +96,31 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
   for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
   const headings: Heading[] = [];
   let headingIndex = 0;
-  const visit = (parent: HastParents) => {
+  // Scraped texts skip heading levels ("#" then "####"); the page's outline may not. Each heading
+  // goes one level below the nearest earlier heading of a higher original level (h6 at most).
+  const base = options.headingBase ?? 1;
+  const outline: Array<{ level: number; depth: number }> = [];
+  const depthOf = (level: number): number => {
+    while (outline.length && outline[outline.length - 1]!.level >= level) outline.pop();
+    const depth = Math.min(6, (outline[outline.length - 1]?.depth ?? base) + 1);
+    outline.push({ level, depth });
+    return depth;
+  };
+  // `inLink`: inside a link's text, where a linked image cannot be a link of its own (no <a> in <a>).
+  const visit = (parent: HastParents, inLink = false) => {
     parent.children = parent.children.flatMap((child): Array<typeof child> => {
       // Raw HTML in a scraped text is text that the page happened to contain: show it, never run it.
       if ((child as { type: string }).type === 'raw') return [text((child as unknown as { value: string }).value)];
       if (child.type !== 'element') return [child];
       keepSafeProperties(child);
-      visit(child);
+      visit(child, inLink || child.tagName === 'a');
+      // Markdown tables need a header row, so a page's table that had none comes with an empty one:
+      // it is left out. An empty header cell (a corner) is a plain cell: a header names something.
+      if (child.tagName === 'thead' && !textOf(child).trim()) return [];
+      if (child.tagName === 'th' && !textOf(child).trim()) child.tagName = 'td';
       const heading = /^h([1-6])$/.exec(child.tagName);
       if (heading) {
-        const depth = Math.min(6, Number(heading[1]) + 1);
+        const depth = depthOf(Number(heading[1]));
         const label = textOf(child).replace(/\s+/g, ' ').trim();
         // The footnotes' heading keeps the id its references point to (aria-describedby).
         let id = child.properties.id === 'footnote-label' ? 'footnote-label' : slugify(label);
@@ -142,6 +159,8 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         child.properties = {
           href: target,
           ...(internal ? pick(child.properties, ['id', 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel', 'className']) : { rel: ['nofollow', 'noreferrer'] }),
+          // A telephone number is not broken across lines (the stylesheet keeps `.tel` on one line).
+          ...(target.startsWith('tel:') ? { className: ['tel'] } : {}),
         };
         return [child];
       }
@@ -149,7 +168,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         const src = typeof child.properties.src === 'string' ? safeHref(child.properties.src, options.base) : undefined;
         const alt = typeof child.properties.alt === 'string' && child.properties.alt.trim() ? child.properties.alt.trim() : 'untitled';
         const label = text(`[image: ${alt}]`);
-        return [src ? element('a', { href: src, rel: ['nofollow', 'noreferrer'], className: ['image-link'] }, [label]) : element('span', { className: ['image-link'] }, [label])];
+        return [src && !inLink ? element('a', { href: src, rel: ['nofollow', 'noreferrer'], className: ['image-link'] }, [label]) : element('span', { className: ['image-link'] }, [label])];
       }
       return [child];
     }) as typeof parent.children;

@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/site/static-server.ts';
-import { demoSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
+import { demoSite, hostileSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => Boolean(p && existsSync(p)));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -33,13 +35,13 @@ describe.skipIf(!CHROMIUM)('accessibility (axe) on every kind of page', () => {
     await server?.close();
   });
 
-  it.each(['light', 'dark'] as const)('reports no violation in the %s colour scheme', async (colorScheme) => {
+  async function violations(colorScheme: 'light' | 'dark', origin: string, where: string[]): Promise<string[]> {
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
     const found: string[] = [];
-    for (const where of pages) {
-      await page.goto(`${server.url}${where}`);
-      if (where === '/search/') {
+    for (const address of where) {
+      await page.goto(`${origin}${address}`);
+      if (address === '/search/') {
         await page.locator('.pagefind-ui__search-input').waitFor();
         await page.locator('.pagefind-ui__search-input').fill('privacy');
         await page.locator('.pagefind-ui__result').first().waitFor();
@@ -47,9 +49,33 @@ describe.skipIf(!CHROMIUM)('accessibility (axe) on every kind of page', () => {
       // Evaluated through the DevTools protocol, which the pages' CSP does not govern.
       await page.evaluate(AXE);
       const result = (await page.evaluate(() => (window as unknown as { axe: { run: (o: object) => Promise<unknown> } }).axe.run({ resultTypes: ['violations'] }))) as AxeResult;
-      for (const violation of result.violations) found.push(`${where}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      for (const violation of result.violations) found.push(`${address}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     }
     await context.close();
-    expect(found).toEqual([]);
+    return found;
+  }
+
+  it.each(['light', 'dark'] as const)('reports no violation in the %s colour scheme', async (colorScheme) => {
+    expect(await violations(colorScheme, server.url, pages)).toEqual([]);
+  });
+
+  // Scraped texts skip heading levels, have tables without a header row, wrap images in links:
+  // what the renderer makes of them must stay accessible too.
+  it('reports no violation on the hostile archive’s document, version and provision pages', { timeout: SITE_BUILD_TIMEOUT }, async () => {
+    const hostile = await hostileSite();
+    // Built for /governance/: served under that path, its stylesheet included.
+    const root = await mkdtemp(path.join(tmpdir(), 'hostile-site-'));
+    await symlink(hostile.distDir, path.join(root, 'governance'));
+    const mount = await serveStatic(root);
+    try {
+      const documentHtml = await readFile(path.join(hostile.distDir, 'platforms', 'hostile', 'terms-of-service', 'index.html'), 'utf8');
+      const provisions = [...new Set([...documentHtml.matchAll(/href="(\/governance\/platforms\/hostile\/terms-of-service\/provisions\/[^"]+\/)"/g)].map((m) => m[1]!))];
+      expect(provisions.length).toBeGreaterThan(2);
+      const where = ['/governance/platforms/hostile/terms-of-service/', ...hostile.ids.map((id) => `/governance/platforms/hostile/terms-of-service/${id}/`), ...provisions];
+      expect(await violations('light', mount.url, where)).toEqual([]);
+    } finally {
+      await mount.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

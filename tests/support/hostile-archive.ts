@@ -18,6 +18,8 @@ Welcome <script>alert("inline")</script> to the service.
 An [innocent link](javascript:alert(1)) and [another](  JaVaScRiPt:alert(2)) and [a third](java&#x09;script:alert(3)).
 A [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and a [vb link](vbscript:msgbox(1)).
 ![tracking pixel](https://tracker.example/pixel.gif) ![bad image](javascript:alert(4))
+[![linked badge](https://tracker.example/badge.png)](https://hostile.example/representative)
+Call [+33 1 23 45 67 89](tel:+33123456789).
 
 <div onclick="alert(5)" style="position:fixed">fake overlay</div>
 <iframe src="https://evil.example/"></iframe>
@@ -26,6 +28,11 @@ A [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and a 
 ## Section <b onmouseover=alert(7)>bold</b>
 
 Broken **markup [unclosed](http://x <em>and *more
+
+- an item
+
+  \t
+  (1) a line after a blank line that is not empty
 [ref link][r]
 
 [r]: javascript:alert(8)
@@ -33,6 +40,12 @@ Broken **markup [unclosed](http://x <em>and *more
 | a | <script>alert(9)</script> |
 |---|---|
 | <svg onload=alert(10)> | ok |
+
+|  |  |
+|---|---|
+| a table with | no header |
+
+#### A heading two levels down
 `;
 
 export const HOSTILE_TEXT_2 = `${HOSTILE_TEXT.replace('Welcome', 'Hello')}

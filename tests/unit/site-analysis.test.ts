@@ -142,6 +142,8 @@ describe('a clause’s inline diff', () => {
 
   it('compares what a reader sees, not link targets or emphasis marks', () => {
     expect(readable('4.3 **Training.** Use [the form](https://a.example/x_y) or *this*; 2 * 3 and \\*stars\\*.')).toBe('4.3 Training. Use the form or this; 2 * 3 and *stars*.');
+    // Unclosed marks keep the text after them; spaces at the end of a line go.
+    expect(readable('Broken **markup [unclosed](http://x and more\n\n- an item  \n\n  \t\n  (1) a clause (after) **b**')).toBe('Broken **markup [unclosed](http://x and more\n\n- an item\n\n\n  (1) a clause (after) b');
     expect(clauseDiff('See [our page](https://a.example/old).', 'See [our page](https://a.example/new).').html).toBe('See our page.');
   });
 });

@@ -51,6 +51,21 @@ describe('renderMarkdown', () => {
     expect($('.image-link').toArray().map((e) => $(e).text())).toEqual(['[image: logo]', '[image: x]', '[image: untitled]']);
   });
 
+  it('shows a linked image as the link it is, never as a link inside a link (seen on real pages: badges, logos)', () => {
+    const $ = cheerio.load(renderMarkdownUncached('[![GDPR representative](https://cdn.example/badge.png)](https://rep.example/portal) and [![x](https://cdn.example/x.png)](javascript:alert(1))').html);
+    expect($('a a').length).toBe(0);
+    expect($('a').toArray().map((a) => $(a).attr('href'))).toEqual(['https://rep.example/portal']);
+    expect($('a').first().text()).toBe('[image: GDPR representative]');
+    expect($('.image-link').toArray().map((e) => $(e).text())).toEqual(['[image: GDPR representative]', '[image: x]']);
+  });
+
+  it('marks telephone links so that the stylesheet keeps a number on one line, its text unchanged', () => {
+    const $ = cheerio.load(renderMarkdownUncached('Call [+353 1 533 9837](tel:+35315339837) or [write](mailto:a@b.example).').html);
+    expect($('a.tel').attr('href')).toBe('tel:+35315339837');
+    expect($('a.tel').text()).toBe('+353 1 533 9837');
+    expect($('a[href^="mailto:"]').attr('class')).toBeUndefined();
+  });
+
   it('drops dangerous links and references but keeps their text', () => {
     const $ = cheerio.load(renderMarkdownUncached('[a](javascript:alert(1)) [b][r] <javascript:alert(2)> [c](https://ok.example/)\n\n[r]: vbscript:x\n').html);
     expect($('a').toArray().map((a) => $(a).attr('href'))).toEqual(['https://ok.example/']);
@@ -70,6 +85,26 @@ describe('renderMarkdown', () => {
     const $ = cheerio.load(html);
     expect($('h1').length).toBe(0);
     for (const heading of headings) expect($(`[id="${heading.id}"] + a.anchor`).attr('href')).toBe(`#${heading.id}`);
+  });
+
+  it('never skips a heading level, however the text skips them: each heading goes one below the nearest higher one', () => {
+    const levels = (markdown: string, headingBase?: number) => {
+      const $ = cheerio.load(renderMarkdownUncached(markdown, headingBase === undefined ? {} : { headingBase }).html);
+      return $('h1, h2, h3, h4, h5, h6').toArray().map((h) => `${$(h).text()}:${h.tagName}`);
+    };
+    expect(levels('# Terms\n\n#### 1. Who we are\n\n###### 1.1 Us\n\n#### 2. Accounts\n\n## Annex\n\n### A\n')).toEqual(['Terms:h2', '1. Who we are:h3', '1.1 Us:h4', '2. Accounts:h3', 'Annex:h3', 'A:h4']);
+    expect(levels('### First\n\n# Then a title\n\n## Under it\n')).toEqual(['First:h2', 'Then a title:h2', 'Under it:h3']);
+    expect(levels('#### Part\n\n##### Clause\n', 3)).toEqual(['Part:h4', 'Clause:h5']);
+    expect(levels('# 1\n## 2\n### 3\n#### 4\n##### 5\n###### 6\n', 2)).toEqual(['1:h3', '2:h4', '3:h5', '4:h6', '5:h6', '6:h6']);
+  });
+
+  it('leaves out a table’s empty header row, and makes an empty header cell a plain cell', () => {
+    const $ = cheerio.load(renderMarkdownUncached('|  |  |\n|---|---|\n| a | b |\n\n|  | Basis |\n|---|---|\n| Ads | Consent |\n').html);
+    const [first, second] = $('table').toArray();
+    expect($(first).find('thead').length).toBe(0);
+    expect($(first).find('td').toArray().map((td) => $(td).text())).toEqual(['a', 'b']);
+    expect($(second).find('thead th').toArray().map((th) => $(th).text())).toEqual(['Basis']);
+    expect($(second).find('thead td').length).toBe(1);
   });
 
   it('slugifies like a reader expects', () => {
