@@ -96,6 +96,10 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
   for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
   const headings: Heading[] = [];
   let headingIndex = 0;
+  // Links to places in the text ("see Retention", "#GUID-…"): the page they came from named its
+  // places its own way; they are matched to ours once every heading has its id.
+  const inText: Element[] = [];
+  const bySlug = new Map<string, string>();
   // Scraped texts skip heading levels ("#" then "####"); the page's outline may not. Each heading
   // goes one level below the nearest earlier heading of a higher original level (h6 at most).
   const base = options.headingBase ?? 1;
@@ -126,6 +130,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         let id = child.properties.id === 'footnote-label' ? 'footnote-label' : slugify(label);
         if (id !== 'footnote-label') for (let n = 1; used.has(id); n++) id = `${slugify(label)}-${n}`;
         used.add(id);
+        if (!bySlug.has(slugify(label))) bySlug.set(slugify(label), id);
         headings.push({ depth, id, text: label });
         child.tagName = `h${depth}`;
         child.properties = { id };
@@ -162,6 +167,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
           // A telephone number is not broken across lines (the stylesheet keeps `.tel` on one line).
           ...(target.startsWith('tel:') ? { className: ['tel'] } : {}),
         };
+        if (internal && child.properties.dataFootnoteRef === undefined && child.properties.dataFootnoteBackref === undefined) inText.push(child);
         return [child];
       }
       if (child.tagName === 'img') {
@@ -174,6 +180,32 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
     }) as typeof parent.children;
   };
   visit(tree);
+  const ids = new Set<string>();
+  const collect = (node: HastParents) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if (typeof child.properties.id === 'string') ids.add(child.properties.id);
+      collect(child);
+    }
+  };
+  collect(tree);
+  for (const link of inText) {
+    const target = link.properties.href as string;
+    let place = target.slice(1);
+    try {
+      place = decodeURIComponent(place);
+    } catch {}
+    if (ids.has(place)) continue;
+    // "#Retention", or "#history" for a heading whose id had to become "history-1".
+    const id = /[\p{L}\p{N}]/u.test(place) ? bySlug.get(slugify(place)) : undefined;
+    if (id) link.properties.href = `#${id}`;
+    else {
+      // A place this text (or this part of it: a provision) does not mark: plain text, rather than
+      // a link that goes nowhere, or to one of the page's own sections.
+      link.tagName = 'span';
+      link.properties = { className: ['dead-link'] };
+    }
+  }
   return headings;
 }
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
 import { git } from '../../src/history/git.ts';
 import { parseVersionFile, sha256 } from '../../src/history/version-file.ts';
-import { builtExists, builtPages, demoSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
+import { builtExists, builtPages, demoSite, HOSTILE_SITE_URL, hostileSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 interface Recorded {
   platform: string;
@@ -16,6 +16,28 @@ interface Recorded {
   change: string;
   summary: string;
   id: string;
+}
+
+/** Internal links (site paths, and places on a page: `#id`) whose page or place does not exist. */
+async function brokenLinks(distDir: string, base = ''): Promise<string[]> {
+  const ids = new Map<string, Set<string>>();
+  const idsOf = async (page: string) => {
+    if (!ids.has(page)) ids.set(page, new Set(cheerio.load(await readBuilt(distDir, page))('[id]').toArray().map((element) => element.attribs.id!)));
+    return ids.get(page)!;
+  };
+  const broken = new Set<string>();
+  for (const page of await builtPages(distDir)) {
+    const $ = cheerio.load(await readBuilt(distDir, page));
+    for (const element of $('a[href], link[href]').toArray()) {
+      const href = $(element).attr('href')!;
+      if (!href.startsWith('/') && !href.startsWith('#')) continue;
+      const [pathPart, place] = href.split('#') as [string, string | undefined];
+      const target = pathPart === '' ? page : pathPart.split('?')[0]!.slice(base.length);
+      if (!(await builtExists(distDir, target))) broken.add(`${page} → ${href}`);
+      else if (place !== undefined && target.endsWith('/') && !(await idsOf(target)).has(decodeURIComponent(place))) broken.add(`${page} → ${href} (no such place)`);
+    }
+  }
+  return [...broken];
 }
 
 describe('the site built over the demo archive', () => {
@@ -84,19 +106,17 @@ describe('the site built over the demo archive', () => {
     }
   });
 
-  it('serves only internal links that exist', async () => {
-    const pages = await builtPages(site.distDir);
-    const broken = new Set<string>();
-    for (const page of pages) {
-      const $ = cheerio.load(await readBuilt(site.distDir, page));
-      for (const element of $('a[href], link[href]').toArray()) {
-        const href = $(element).attr('href')!;
-        if (!href.startsWith('/')) continue;
-        const target = href.split('#')[0]!.split('?')[0]!;
-        if (!(await builtExists(site.distDir, target))) broken.add(`${page} → ${href}`);
-      }
-    }
-    expect([...broken]).toEqual([]);
+  it('serves only internal links that exist, to places that exist on their page', async () => {
+    expect(await brokenLinks(site.distDir)).toEqual([]);
+  });
+
+  it('keeps no link of the hostile archive’s texts that goes nowhere', { timeout: SITE_BUILD_TIMEOUT }, async () => {
+    const hostile = await hostileSite();
+    expect(await brokenLinks(hostile.distDir, new URL(HOSTILE_SITE_URL).pathname)).toEqual([]);
+    // Its text links to one of its sections, and to a place no heading marks.
+    const $ = cheerio.load(await readBuilt(hostile.distDir, '/platforms/hostile/terms-of-service/'));
+    expect($('.document-text p a[href="#a-heading-two-levels-down"]').length).toBe(1);
+    expect($('.document-text .dead-link').text()).toBe('a place the page marked');
   });
 
   it('puts a citation block on every version page with its commit, the SHA-256 of its text and its diff', async () => {

@@ -20,6 +20,7 @@ A [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and a 
 ![tracking pixel](https://tracker.example/pixel.gif) ![bad image](javascript:alert(4))
 [![linked badge](https://tracker.example/badge.png)](https://hostile.example/representative)
 Call [+33 1 23 45 67 89](tel:+33123456789).
+See [the section below](#A-Heading-Two-Levels-Down) and [a place the page marked](#GUID-45AD78C8__SECTION_C3B6).
 
 <div onclick="alert(5)" style="position:fixed">fake overlay</div>
 <iframe src="https://evil.example/"></iframe>

@@ -107,6 +107,18 @@ describe('renderMarkdown', () => {
     expect($(second).find('thead td').length).toBe(1);
   });
 
+  it('points links to places in the text at the headings that mark them, and keeps no link that goes nowhere', () => {
+    const markdown = 'See [retention](#retention), [How long](#How-Long), [history](#history), [a note][n] and [rights](#GUID-45AD__SECTION_C3B6) or [top](#).\n\n## How long\n\n## History\n\nA claim.[^1]\n\n[n]: #_l8q1yc21jzme\n[^1]: The footnote.\n\n## Retention\n';
+    const $ = cheerio.load(renderMarkdownUncached(markdown).html);
+    const links = $('p').first().find('a, span').toArray().map((e) => `${$(e).text()} ${$(e).attr('href') ?? $(e).attr('class')}`);
+    // "history" is one of the page's own sections: the text's heading of that name is history-1.
+    expect(links).toEqual(['retention #retention', 'How long #how-long', 'history #history-1', 'a note dead-link', 'rights dead-link', 'top dead-link']);
+    // Footnotes keep their links both ways.
+    expect($('a[data-footnote-ref]').attr('href')).toBe('#user-content-fn-1');
+    expect($(`#${$('a[data-footnote-ref]').attr('href')!.slice(1)}`).length).toBe(1);
+    expect($('a[data-footnote-backref]').attr('href')).toBe('#user-content-fnref-1');
+  });
+
   it('slugifies like a reader expects', () => {
     expect(slugify('  4.2 Where we rely on *consent*  ')).toBe('42-where-we-rely-on-consent');
     expect(slugify('§ 5 — Haftung')).toBe('5-haftung');
