@@ -121,7 +121,12 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
       // Markdown tables need a header row, so a page's table that had none comes with an empty one:
       // it is left out. An empty header cell (a corner) is a plain cell: a header names something.
       if (child.tagName === 'thead' && !textOf(child).trim()) return [];
-      if (child.tagName === 'th' && !textOf(child).trim()) child.tagName = 'td';
+      // A Markdown table's header cells head its columns (said outright: a row that mixes header and
+      // plain cells is not a simple table any more).
+      if (child.tagName === 'th') {
+        if (textOf(child).trim()) child.properties.scope = 'col';
+        else child.tagName = 'td';
+      }
       const heading = /^h([1-6])$/.exec(child.tagName);
       if (heading) {
         const depth = depthOf(Number(heading[1]));

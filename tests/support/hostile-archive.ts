@@ -46,6 +46,10 @@ Broken **markup [unclosed](http://x <em>and *more
 |---|---|
 | a table with | no header |
 
+| Right | | How |
+|---|---|---|
+| access | | ask |
+
 #### A heading two levels down
 `;
 

@@ -105,6 +105,7 @@ describe('renderMarkdown', () => {
     expect($(first).find('td').toArray().map((td) => $(td).text())).toEqual(['a', 'b']);
     expect($(second).find('thead th').toArray().map((th) => $(th).text())).toEqual(['Basis']);
     expect($(second).find('thead td').length).toBe(1);
+    expect($(second).find('thead th').attr('scope')).toBe('col');
   });
 
   it('points links to places in the text at the headings that mark them, and keeps no link that goes nowhere', () => {
