@@ -185,6 +185,17 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
     }) as typeof parent.children;
   };
   visit(tree);
+  if (inText.length) resolvePlaces(tree, inText, bySlug);
+  return headings;
+}
+
+/**
+ * Points links to places in the text at the ids that mark them: an id of the text as it is, else the
+ * heading whose slug the place's name slugifies to ("#Retention"; "#history" for a heading whose id
+ * had to become "history-1"). A place no id marks leaves plain text, rather than a link that goes
+ * nowhere, or to one of the page's own sections.
+ */
+function resolvePlaces(tree: HastRoot, links: Element[], bySlug: ReadonlyMap<string, string>): void {
   const ids = new Set<string>();
   const collect = (node: HastParents) => {
     for (const child of node.children) {
@@ -194,24 +205,20 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
     }
   };
   collect(tree);
-  for (const link of inText) {
+  for (const link of links) {
     const target = link.properties.href as string;
     let place = target.slice(1);
     try {
       place = decodeURIComponent(place);
     } catch {}
     if (ids.has(place)) continue;
-    // "#Retention", or "#history" for a heading whose id had to become "history-1".
     const id = /[\p{L}\p{N}]/u.test(place) ? bySlug.get(slugify(place)) : undefined;
     if (id) link.properties.href = `#${id}`;
     else {
-      // A place this text (or this part of it: a provision) does not mark: plain text, rather than
-      // a link that goes nowhere, or to one of the page's own sections.
       link.tagName = 'span';
       link.properties = { className: ['dead-link'] };
     }
   }
-  return headings;
 }
 
 /** Properties the renderer may output; the rest (style, event handlers, anything new) are dropped. */
