@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/log.ts';
 import { git } from '../../src/history/git.ts';
 import { parseVersionFile, sha256 } from '../../src/history/version-file.ts';
+import { brokenLinks } from '../support/site-checks.ts';
 import { builtExists, builtPages, demoSite, HOSTILE_SITE_URL, hostileSite, readBuilt, TEST_REPOSITORY_URL, TEST_SITE_URL, type BuiltSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 interface Recorded {
@@ -16,28 +17,6 @@ interface Recorded {
   change: string;
   summary: string;
   id: string;
-}
-
-/** Internal links (site paths, and places on a page: `#id`) whose page or place does not exist. */
-async function brokenLinks(distDir: string, base = ''): Promise<string[]> {
-  const ids = new Map<string, Set<string>>();
-  const idsOf = async (page: string) => {
-    if (!ids.has(page)) ids.set(page, new Set(cheerio.load(await readBuilt(distDir, page))('[id]').toArray().map((element) => element.attribs.id!)));
-    return ids.get(page)!;
-  };
-  const broken = new Set<string>();
-  for (const page of await builtPages(distDir)) {
-    const $ = cheerio.load(await readBuilt(distDir, page));
-    for (const element of $('a[href], link[href]').toArray()) {
-      const href = $(element).attr('href')!;
-      if (!href.startsWith('/') && !href.startsWith('#')) continue;
-      const [pathPart, place] = href.split('#') as [string, string | undefined];
-      const target = pathPart === '' ? page : pathPart.split('?')[0]!.slice(base.length);
-      if (!(await builtExists(distDir, target))) broken.add(`${page} → ${href}`);
-      else if (place !== undefined && target.endsWith('/') && !(await idsOf(target)).has(decodeURIComponent(place))) broken.add(`${page} → ${href} (no such place)`);
-    }
-  }
-  return [...broken];
 }
 
 describe('the site built over the demo archive', () => {

@@ -5,6 +5,9 @@ import { runDemo } from '../../src/demo/index.ts';
 import { buildSite as buildArchiveSite } from '../../src/site/build.ts';
 import { REPO_ROOT } from './archive.ts';
 import { createHostileArchive } from './hostile-archive.ts';
+import { unpackOtaCorpus } from './corpus.ts';
+import { importHistory } from '../../src/archive/import/index.ts';
+import { initArchive } from '../../src/archive/record/index.ts';
 
 /**
  * Builds the site the way `npm run build` does (a child `astro build`), once per test run:
@@ -148,6 +151,34 @@ export function hostileSite(): Promise<BuiltSite & { ids: string[] }> {
     return { archiveDir, distDir, siteUrl: HOSTILE_SITE_URL, log, ids };
   })();
   return hostile;
+}
+
+/**
+ * Platforms of the real corpus whose pages once broke the site's checks: a linked image (a link
+ * inside a link), headings that skip levels, tables without a header row, in-page links to the
+ * source page's own anchors, telephone numbers, lines of spaces (147 versions in all).
+ */
+export const CORPUS_SITE_PLATFORMS = ['deepseek', 'google-generative-ai-services', 'google-play', 'midjourney', 'stability-ai'];
+
+let corpus: Promise<BuiltSite> | undefined;
+
+/** Those platforms' histories imported from ../shared/corpus/ota.tar.xz, and their built site. */
+export function corpusSite(): Promise<BuiltSite> {
+  corpus ??= (async () => {
+    const key = await sourceKey();
+    const dir = path.join(SITE_TESTS_DIR, `corpus-${key}`);
+    await removeStale('corpus-', key);
+    const archiveDir = path.join(dir, 'archive');
+    const distDir = path.join(dir, 'dist');
+    const log = await once(dir, async () => {
+      await rm(archiveDir, { recursive: true, force: true });
+      await initArchive(archiveDir);
+      await importHistory({ archiveDir, folder: await unpackOtaCorpus(), platforms: CORPUS_SITE_PLATFORMS });
+      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache') });
+    });
+    return { archiveDir, distDir, siteUrl: TEST_SITE_URL, log };
+  })();
+  return corpus;
 }
 
 /** A built file's text, by its site path (`/platforms/` → `platforms/index.html`). */

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { hasOtaCorpus } from '../support/corpus.ts';
+import { builtPages, corpusSite, CORPUS_SITE_PLATFORMS, SITE_BUILD_TIMEOUT } from '../support/site.ts';
+import { brokenLinks, htmlProblems } from '../support/site-checks.ts';
+
+// Real texts hold what no fixture thought of: the whole site is checked over part of the real
+// corpus (skipped, with a message from tests/support/corpus.ts, when ../shared is absent).
+describe.skipIf(!hasOtaCorpus)(`the site over real histories (${CORPUS_SITE_PLATFORMS.join(', ')})`, () => {
+  it('builds a page for every version and provision', async () => {
+    const pages = await builtPages((await corpusSite()).distDir);
+    for (const platform of CORPUS_SITE_PLATFORMS) {
+      expect(pages.filter((page) => page.startsWith(`/platforms/${platform}/`) && /\/\d{4}-\d\d-\d\d-[0-9a-f]{8}\/$/.test(page)).length, platform).toBeGreaterThan(5);
+      expect(pages.filter((page) => page.startsWith(`/platforms/${platform}/`) && page.includes('/provisions/')).length, platform).toBeGreaterThan(10);
+    }
+  }, SITE_BUILD_TIMEOUT);
+
+  it('validates on every page', async () => {
+    expect(await htmlProblems((await corpusSite()).distDir)).toEqual([]);
+  }, SITE_BUILD_TIMEOUT);
+
+  it('has no internal link to a page or a place on a page that does not exist', async () => {
+    expect(await brokenLinks((await corpusSite()).distDir)).toEqual([]);
+  }, SITE_BUILD_TIMEOUT);
+});
