@@ -6,7 +6,8 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/site/static-server.ts';
-import { demoSite, hostileSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
+import { hasOtaCorpus } from '../support/corpus.ts';
+import { builtPages, corpusSite, demoSite, hostileSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => Boolean(p && existsSync(p)));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -76,6 +77,22 @@ describe.skipIf(!CHROMIUM)('accessibility (axe) on every kind of page', () => {
     } finally {
       await mount.close();
       await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  // Skipped, with a message from tests/support/corpus.ts, when ../shared is absent.
+  it.skipIf(!hasOtaCorpus)('reports no violation on real histories: every document page, and versions and provisions of each', { timeout: SITE_BUILD_TIMEOUT }, async () => {
+    const site = await corpusSite();
+    const pages = await builtPages(site.distDir);
+    const documents = pages.filter((page) => /^\/platforms\/[^/]+\/[^/]+\/$/.test(page) && !page.endsWith('/feeds/'));
+    const sample = (pattern: RegExp) => documents.flatMap((document) => pages.filter((page) => page.startsWith(document) && pattern.test(page.slice(document.length))).slice(-2));
+    const where = [...documents, ...sample(/^\d{4}-\d\d-\d\d-[0-9a-f]{8}\/$/), ...sample(/^provisions\/[^/]+\/$/)];
+    expect(documents.length).toBeGreaterThan(10);
+    const mount = await serveStatic(site.distDir);
+    try {
+      expect(await violations('light', mount.url, where)).toEqual([]);
+    } finally {
+      await mount.close();
     }
   });
 });
