@@ -70,6 +70,8 @@ export interface VersionChange {
 export interface VersionAnalysis {
   /** The provisions of this version, in order. */
   ids: string[];
+  /** Those of them that are sections (each starts at a heading of the text), in order. */
+  sections: string[];
   change: VersionChange | undefined;
 }
 
@@ -182,7 +184,7 @@ export function analyzeHistory(
         categories: [...categories].sort(),
       };
     }
-    versions.push({ ids: provisions.map((p) => p.id), change });
+    versions.push({ ids: provisions.map((p) => p.id), sections: provisions.filter((p) => p.kind === 'section').map((p) => p.id), change });
     previousProvisions = provisions;
   }
 

@@ -46,7 +46,7 @@ export interface RenderOptions {
 export const PAGE_IDS = [
   'main', 'top', 'text', 'contents', 'citation', 'cite', 'cite-plain', 'cite-bibtex', 'cite-csl-json', 'diff', 'diff-line-by-line',
   'diff-line-by-line-title', 'diff-side-by-side', 'diff-side-by-side-title', 'history', 'versions', 'search', 'feeds', 'about-document', 'footnote-label',
-  'provisions', 'removed-provisions', 'provision-changes', 'about-provision', 'categories', 'provision-text', 'what-it-means', 'platforms', 'regulations',
+  'provisions', 'removed-provisions', 'changes-by-provision', 'about-provision', 'categories', 'provision-text', 'what-it-means', 'platforms', 'regulations',
   'changes', 'topics',
 ] as const;
 
@@ -92,7 +92,8 @@ const element = (tagName: string, properties: Element['properties'], children: E
 const text = (value: string): HastText => ({ type: 'text', value });
 
 function transform(tree: HastRoot, options: RenderOptions): Heading[] {
-  const used = new Set<string>(options.reservedIds ?? PAGE_IDS);
+  const reserved = new Set<string>(options.reservedIds ?? PAGE_IDS);
+  const used = new Set<string>(reserved);
   for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
   const headings: Heading[] = [];
   let headingIndex = 0;
@@ -151,7 +152,8 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
             ]),
             ...(provision
               ? [
-                  element('a', { className: ['provision-link'], id: `provision-${provision.id}`, href: provision.href, dataPagefindIgnore: 'all' }, [
+                  // Its anchor, unless the page itself uses that id (then the link goes without one).
+                  element('a', { className: ['provision-link'], ...(reserved.has(`provision-${provision.id}`) ? {} : { id: `provision-${provision.id}` }), href: provision.href, dataPagefindIgnore: 'all' }, [
                     text('history'),
                     element('span', { className: ['visually-hidden'] }, [text(` of the section “${label}”`)]),
                   ]),

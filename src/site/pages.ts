@@ -5,7 +5,7 @@ import { renderMarkdown, type RenderedText } from './markdown.ts';
 import { commitUrl } from './settings.ts';
 import { versionImagesEnabled } from './share-cards.ts';
 import { sha256 } from '../history/version-file.ts';
-import { absoluteUrl, feedPath } from './urls.ts';
+import { absoluteUrl, feedPath, href, provisionPath } from './urls.ts';
 
 /**
  * What each kind of page shows, computed here once so that pages and components only render it.
@@ -21,8 +21,12 @@ export function feedRef(title: string, platform?: string, document?: string): Fe
   return { title, rss: feedPath('rss', platform, document), atom: feedPath('atom', platform, document) };
 }
 
-export async function renderText(archive: Archive, version: Version): Promise<RenderedText> {
-  return renderMarkdown(await archive.text(version), { base: version.sourceUrls.find((url) => /^https?:/i.test(url)) });
+/** A version's text, each section heading linked to its provision's history when `sections` (their ids) are given. */
+export async function renderText(archive: Archive, version: Version, sections: readonly string[] = []): Promise<RenderedText> {
+  return renderMarkdown(await archive.text(version), {
+    base: version.sourceUrls.find((url) => /^https?:/i.test(url)),
+    provisions: sections.map((id) => ({ id, href: href(provisionPath(version.platform, version.document, id)) })),
+  });
 }
 
 export interface VersionPage {
@@ -36,14 +40,14 @@ export interface VersionPage {
   citation: Citation;
 }
 
-export async function versionPage(archive: Archive, version: Version): Promise<VersionPage> {
+export async function versionPage(archive: Archive, version: Version, sections: readonly string[] = []): Promise<VersionPage> {
   const platform = archive.platform(version.platform)!;
   const document = archive.document(version.platform, version.document)!;
   const previous = archive.previous(version);
   const next = version.nextId ? archive.version(version.platform, version.document, version.nextId) : undefined;
   const [file, text, diff] = await Promise.all([
     archive.file(version),
-    renderText(archive, version),
+    renderText(archive, version, sections),
     previous ? Promise.all([archive.text(previous), archive.text(version)]).then(([before, after]) => renderDiff(before, after, `${version.document}.md`)) : undefined,
   ]);
   return {

@@ -32,6 +32,28 @@ describe('provisions, topics and their feeds on the built site', () => {
     expect(documentPage).toMatch(/<a class="provision-link" id="provision-how-we-use-your-information-and-our-legal-bases" href="\/platforms\/chirpy\/privacy-policy\/provisions\/how-we-use-your-information-and-our-legal-bases\/"/);
   });
 
+  it('links every section heading of every version to its provision’s history', async () => {
+    const dir = path.join(site.distDir, 'platforms', 'chirpy', 'privacy-policy');
+    const versions = (await readdir(dir)).filter((name) => /^\d{4}-\d\d-\d\d-[0-9a-f]{8}$/.test(name)).sort();
+    expect(versions.length).toBeGreaterThan(2);
+    const everyId = new Set<string>();
+    for (const version of versions) {
+      const html = await readBuilt(site.distDir, `/platforms/chirpy/privacy-policy/${version}/`);
+      const text = html.slice(html.indexOf('id="text"'));
+      const headings = [...text.matchAll(/<h[2-6] id="([^"]+)"/g)].filter((m) => m[1] !== 'footnote-label' && m[1] !== 'contents');
+      const anchors = [...text.matchAll(/<a class="provision-link" id="provision-([^"]+)" href="([^"]+)"/g)];
+      expect(anchors.length, version).toBe(headings.length);
+      for (const [, id, href] of anchors) {
+        expect(href).toBe(`/platforms/chirpy/privacy-policy/provisions/${id}/`);
+        expect(await builtExists(site.distDir, href!), href).toBe(true);
+        everyId.add(id!);
+      }
+    }
+    // Sections that later versions removed or renamed keep the ids of their history.
+    const latest = await readBuilt(site.distDir, '/platforms/chirpy/privacy-policy/');
+    expect([...everyId].filter((id) => !latest.includes(`id="provision-${id}"`)).length).toBeGreaterThan(0);
+  });
+
   it('lists the provisions under a heading that has no text of its own, each with its page', async () => {
     const html = await readBuilt(site.distDir, '/platforms/parley/privacy-policy/provisions/retention/');
     expect(textOf(html)).toMatch(/This heading has no text of its own; it groups \d+ provisions:/);

@@ -87,6 +87,12 @@ describe('renderMarkdown', () => {
     for (const heading of headings) expect($(`[id="${heading.id}"] + a.anchor`).attr('href')).toBe(`#${heading.id}`);
   });
 
+  it('gives a provision link no anchor that one of the page’s own ids already is', () => {
+    const $ = cheerio.load(renderMarkdownUncached('## Changes\n\nText.\n\n## Text\n\nMore.\n', { provisions: [{ id: 'changes', href: '/p/changes/' }, { id: 'text', href: '/p/text/' }], reservedIds: ['provision-changes', 'text'] }).html);
+    expect($('a.provision-link').toArray().map((a) => [$(a).attr('id'), $(a).attr('href')])).toEqual([[undefined, '/p/changes/'], ['provision-text', '/p/text/']]);
+    expect($('h2').toArray().map((h) => $(h).attr('id'))).toEqual(['changes', 'text-1']);
+  });
+
   it('never skips a heading level, however the text skips them: each heading goes one below the nearest higher one', () => {
     const levels = (markdown: string, headingBase?: number) => {
       const $ = cheerio.load(renderMarkdownUncached(markdown, headingBase === undefined ? {} : { headingBase }).html);
