@@ -25,7 +25,7 @@ export function feedRef(title: string, platform?: string, document?: string): Fe
 export async function renderText(archive: Archive, version: Version, sections: readonly string[] = []): Promise<RenderedText> {
   return renderMarkdown(await archive.text(version), {
     base: version.sourceUrls.find((url) => /^https?:/i.test(url)),
-    provisions: sections.map((id) => ({ id, href: href(provisionPath(version.platform, version.document, id)) })),
+    ...(sections.length ? { provisions: sections.map((id) => ({ id, href: href(provisionPath(version.platform, version.document, id)) })) } : {}),
   });
 }
 
