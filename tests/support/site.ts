@@ -111,23 +111,32 @@ async function removeStale(prefix: string, key: string): Promise<void> {
   }
 }
 
+/**
+ * An archive made by `make` in `<SITE_TESTS_DIR>/<name>-<sources key>/archive` and its site,
+ * built once per test run (and reused while the sources stay the same).
+ */
+async function testSite(name: string, make: (archiveDir: string) => Promise<void>, env: Record<string, string> = {}): Promise<BuiltSite> {
+  const key = await sourceKey();
+  const dir = path.join(SITE_TESTS_DIR, `${name}-${key}`);
+  await removeStale(`${name}-`, key);
+  const archiveDir = path.join(dir, 'archive');
+  const distDir = path.join(dir, 'dist');
+  const log = await once(dir, async () => {
+    await rm(archiveDir, { recursive: true, force: true });
+    await make(archiveDir);
+    return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache'), env });
+  });
+  return { archiveDir, distDir, siteUrl: env.SITE_URL ?? TEST_SITE_URL, log };
+}
+
 let demo: Promise<BuiltSite> | undefined;
 
 /** The demo archive (the fixture web captured day by day) and its built site. */
 export function demoSite(): Promise<BuiltSite> {
-  demo ??= (async () => {
-    const key = await sourceKey();
-    const dir = path.join(SITE_TESTS_DIR, `demo-${key}`);
-    await removeStale('demo-', key);
-    const archiveDir = path.join(dir, 'archive');
-    const distDir = path.join(dir, 'dist');
-    const log = await once(dir, async () => {
-      const result = await runDemo({ archiveDir });
-      if (result.failed > 0) throw new Error(`the demo failed to capture ${result.failed} document(s)`);
-      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache') });
-    });
-    return { archiveDir, distDir, siteUrl: TEST_SITE_URL, log };
-  })();
+  demo ??= testSite('demo', async (archiveDir) => {
+    const result = await runDemo({ archiveDir });
+    if (result.failed > 0) throw new Error(`the demo failed to capture ${result.failed} document(s)`);
+  });
   return demo;
 }
 
@@ -136,19 +145,12 @@ let hostile: Promise<BuiltSite & { ids: string[] }> | undefined;
 /** The hostile archive (tests/support/hostile-archive.ts), built under the base path /governance. */
 export function hostileSite(): Promise<BuiltSite & { ids: string[] }> {
   hostile ??= (async () => {
-    const key = await sourceKey();
-    const dir = path.join(SITE_TESTS_DIR, `hostile-${key}`);
-    await removeStale('hostile-', key);
-    const archiveDir = path.join(dir, 'archive');
-    const distDir = path.join(dir, 'dist');
-    const log = await once(dir, async () => {
-      await rm(archiveDir, { recursive: true, force: true });
+    const site = await testSite('hostile', async (archiveDir) => {
       const ids = await createHostileArchive(archiveDir);
-      await writeFile(path.join(dir, 'ids.json'), JSON.stringify(ids));
-      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache'), env: { SITE_URL: HOSTILE_SITE_URL } });
-    });
-    const ids = JSON.parse(await readFile(path.join(dir, 'ids.json'), 'utf8')) as string[];
-    return { archiveDir, distDir, siteUrl: HOSTILE_SITE_URL, log, ids };
+      await writeFile(path.join(archiveDir, '..', 'ids.json'), JSON.stringify(ids));
+    }, { SITE_URL: HOSTILE_SITE_URL });
+    const ids = JSON.parse(await readFile(path.join(site.archiveDir, '..', 'ids.json'), 'utf8')) as string[];
+    return { ...site, ids };
   })();
   return hostile;
 }
@@ -164,20 +166,10 @@ let corpus: Promise<BuiltSite> | undefined;
 
 /** Those platforms' histories imported from ../shared/corpus/ota.tar.xz, and their built site. */
 export function corpusSite(): Promise<BuiltSite> {
-  corpus ??= (async () => {
-    const key = await sourceKey();
-    const dir = path.join(SITE_TESTS_DIR, `corpus-${key}`);
-    await removeStale('corpus-', key);
-    const archiveDir = path.join(dir, 'archive');
-    const distDir = path.join(dir, 'dist');
-    const log = await once(dir, async () => {
-      await rm(archiveDir, { recursive: true, force: true });
-      await initArchive(archiveDir);
-      await importHistory({ archiveDir, folder: await unpackOtaCorpus(), platforms: CORPUS_SITE_PLATFORMS });
-      return buildSite({ archiveDir, outDir: distDir, cacheDir: path.join(dir, 'astro-cache') });
-    });
-    return { archiveDir, distDir, siteUrl: TEST_SITE_URL, log };
-  })();
+  corpus ??= testSite('corpus', async (archiveDir) => {
+    await initArchive(archiveDir);
+    await importHistory({ archiveDir, folder: await unpackOtaCorpus(), platforms: CORPUS_SITE_PLATFORMS });
+  });
   return corpus;
 }
 
