@@ -1,7 +1,9 @@
 import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
+import type { DocumentAnalysis } from './analysis.ts';
+import { lastText, provisionSteps } from './provisions.ts';
 import { ARCHIVE_NAME } from './citation.ts';
 import { commitUrl } from './settings.ts';
-import { absoluteUrl, apiPlatformPath, dataChecksumsPath, dataLatestPath, dataTextPath, feedPath } from './urls.ts';
+import { absoluteUrl, apiPlatformPath, apiProvisionsPath, categoryPath, dataChecksumsPath, dataLatestPath, dataTextPath, feedPath, provisionPath } from './urls.ts';
 
 /**
  * The open data: a static JSON API (platforms, documents, versions) and a dataset of the latest
@@ -50,6 +52,7 @@ function documentRecord(archive: Archive, document: ArchivedDocument) {
     tracked: document.tracked,
     url: absoluteUrl(site, document.path),
     feeds: { rss: absoluteUrl(site, feedPath('rss', document.platform, document.slug)), atom: absoluteUrl(site, feedPath('atom', document.platform, document.slug)) },
+    provisions: absoluteUrl(site, apiProvisionsPath(document.platform, document.slug)),
     versionCount: document.versions.length,
     firstCapturedAt: document.versions[0]!.capturedAt,
     latest: versionRecord(archive, document.latest),
@@ -102,6 +105,61 @@ export function platformJson(archive: Archive, platform: Platform): string {
 /** Every version, oldest first (a stable order that only ever grows at the end, per document). */
 export function versionsJson(archive: Archive): string {
   return `${JSON.stringify({ ...envelope(archive), versions: [...archive.versions].reverse().map((version) => versionRecord(archive, version)) }, null, 2)}\n`;
+}
+
+/**
+ * A document's provisions as data: each one's id, label, topics (with the rules that matched, so a
+ * reader can see why), its last text, and what happened to it version by version; and each
+ * version's change provision by provision. Texts of earlier states are in the versions (git).
+ */
+export function provisionsJson(archive: Archive, document: ArchivedDocument, analysis: DocumentAnalysis): string {
+  const site = archive.settings.siteUrl;
+  const { builtFromCommit: _commit, ...common } = envelope(archive);
+  const versionOf = (index: number) => document.versions[index]!;
+  return `${JSON.stringify(
+    {
+      ...common,
+      platform: document.platform,
+      document: document.slug,
+      name: document.name,
+      url: absoluteUrl(site, document.path),
+      provisions: analysis.provisions.map((record) => ({
+        id: record.id,
+        label: record.label,
+        kind: record.kind,
+        current: record.current,
+        headingPath: record.headingPath,
+        url: absoluteUrl(site, provisionPath(document.platform, document.slug, record.id)),
+        topics: record.categories.map((match) => ({
+          category: match.category,
+          url: absoluteUrl(site, categoryPath(match.category)),
+          score: match.score,
+          matched: match.matched.map(({ rule, weight, where, excerpt }) => ({ rule, weight, where, excerpt })),
+        })),
+        text: lastText(record),
+        history: provisionSteps(record).map(({ step, what }) => {
+          const version = versionOf(step.version);
+          const words = what === 'changed' ? analysis.versions[step.version]?.change?.modified.find((m) => m.id === record.id) : undefined;
+          return {
+            version: version.id,
+            capturedAt: version.capturedAt,
+            what,
+            heading: step.heading,
+            ...(words ? { wordsAdded: words.wordsAdded, wordsRemoved: words.wordsRemoved } : {}),
+          };
+        }),
+      })),
+      versions: document.versions.map((version, index) => ({
+        id: version.id,
+        capturedAt: version.capturedAt,
+        url: absoluteUrl(site, version.path),
+        provisions: analysis.versions[index]?.ids ?? [],
+        change: analysis.versions[index]?.change ?? null,
+      })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** The latest text of every document with its metadata. */

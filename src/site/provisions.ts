@@ -5,7 +5,7 @@ import { compileTaxonomy, type Classifier } from '../analysis/categories/classif
 import { articleIndex, loadTaxonomy, type Taxonomy } from '../analysis/categories/taxonomy.ts';
 import type { Article, Category, Regulation } from '../analysis/categories/schema.ts';
 import type { Archive, ArchivedDocument, Platform, Version } from './archive.ts';
-import { analyzeHistory, classifierOf, type AnalysisState, type DocumentAnalysis, type ProvisionRecord, type VersionChange } from './analysis.ts';
+import { analyzeHistory, classifierOf, type AnalysisState, type DocumentAnalysis, type ProvisionRecord, type ProvisionStep, type VersionChange } from './analysis.ts';
 
 /** A cache file: a document's analysis, and where it left off (to extend it by new versions). */
 interface CachedAnalysis {
@@ -331,22 +331,30 @@ export interface ProvisionHistoryEntry {
   diff: ClauseDiff | undefined;
 }
 
-export function provisionHistory(document: ArchivedDocument, record: ProvisionRecord): ProvisionHistoryEntry[] {
-  const entries: ProvisionHistoryEntry[] = [];
-  let before: ProvisionRecord['steps'][number] | undefined;
-  for (const step of record.steps) {
-    const version = document.versions[step.version]!;
-    if (step.text === null) {
-      entries.push({ version, what: 'removed', heading: step.heading, text: before?.text ?? '', diff: before?.text ? clauseDiff(before.text, '') : undefined });
-    } else if (!before) {
-      entries.push({ version, what: 'added', heading: step.heading, text: step.text, diff: undefined });
-    } else if (before.text === null) {
-      entries.push({ version, what: 'returned', heading: step.heading, text: step.text, diff: undefined });
-    } else {
-      const what = before.text !== step.text ? 'changed' : before.heading !== step.heading ? 'renamed' : 'moved';
-      entries.push({ version, what, heading: step.heading, text: step.text, diff: before.text !== step.text ? clauseDiff(before.text, step.text) : undefined });
-    }
+/** What happened to a provision at each step of its history, oldest first, with its state before. */
+export function provisionSteps(record: ProvisionRecord): Array<{ step: ProvisionStep; what: ProvisionHistoryEntry['what']; before: ProvisionStep | undefined }> {
+  let before: ProvisionStep | undefined;
+  return record.steps.map((step) => {
+    const what =
+      step.text === null ? 'removed'
+      : !before ? 'added'
+      : before.text === null ? 'returned'
+      : before.text !== step.text ? 'changed'
+      : before.heading !== step.heading ? 'renamed'
+      : 'moved';
+    const entry = { step, what, before } as const;
     before = step;
-  }
-  return entries.reverse();
+    return entry;
+  });
+}
+
+export function provisionHistory(document: ArchivedDocument, record: ProvisionRecord): ProvisionHistoryEntry[] {
+  return provisionSteps(record)
+    .map(({ step, what, before }): ProvisionHistoryEntry => {
+      const version = document.versions[step.version]!;
+      if (what === 'removed') return { version, what, heading: step.heading, text: before?.text ?? '', diff: before?.text ? clauseDiff(before.text, '') : undefined };
+      const text = step.text!;
+      return { version, what, heading: step.heading, text, diff: what === 'changed' ? clauseDiff(before!.text!, text) : undefined };
+    })
+    .reverse();
 }

@@ -30,6 +30,7 @@ export const categoryFeedPath = (format: FeedFormat, category: string) => `/feed
 export const apiPlatformsPath = () => '/api/platforms.json';
 export const apiPlatformPath = (platform: string) => `/api/platforms/${platform}.json`;
 export const apiVersionsPath = () => '/api/versions.json';
+export const apiProvisionsPath = (platform: string, document: string) => `/api/provisions/${platform}/${document}.json`;
 export const dataLatestPath = () => '/data/latest.json';
 export const dataTextPath = (platform: string, document: string) => `/data/latest/${platform}/${document}.md`;
 export const dataChecksumsPath = () => '/data/SHA256SUMS';
