@@ -91,7 +91,7 @@ function textOf(node: HastNodes): string {
 const element = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
 const text = (value: string): HastText => ({ type: 'text', value });
 
-function transform(tree: HastRoot, options: RenderOptions): Heading[] {
+function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[]; sectionHeadings: number } {
   const reserved = new Set<string>(options.reservedIds ?? PAGE_IDS);
   const used = new Set<string>(reserved);
   for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
@@ -112,13 +112,21 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
     return depth;
   };
   // `inLink`: inside a link's text, where a linked image cannot be a link of its own (no <a> in <a>).
-  const visit = (parent: HastParents, inLink = false) => {
+  // `place`: where the children stand. The headings that start provisions are those the segmenter
+  // reads as sections: at the top of the text, or in a top-level list item that opens with a heading
+  // (liftListHeadings, which also lifts such items of a list inside a lifted item); a heading
+  // further inside a list or a quote starts none.
+  const visit = (parent: HastParents, inLink = false, place: 'top' | 'top list' | 'lifted item' | 'inside' = 'top') => {
     parent.children = parent.children.flatMap((child): Array<typeof child> => {
       // Raw HTML in a scraped text is text that the page happened to contain: show it, never run it.
       if ((child as { type: string }).type === 'raw') return [text((child as unknown as { value: string }).value)];
       if (child.type !== 'element') return [child];
       keepSafeProperties(child);
-      visit(child, inLink || child.tagName === 'a');
+      const opensWithHeading = /^h[1-6]$/.test((child.children.find((c) => c.type === 'element') as Element | undefined)?.tagName ?? '');
+      // A lifted item's content is dedented: a list in it is a top-level list in its turn.
+      const startsProvision = place === 'top' || place === 'lifted item';
+      const childPlace = startsProvision && (child.tagName === 'ul' || child.tagName === 'ol') ? 'top list' : place === 'top list' && child.tagName === 'li' && opensWithHeading ? 'lifted item' : 'inside';
+      visit(child, inLink || child.tagName === 'a', childPlace);
       // Markdown tables need a header row, so a page's table that had none comes with an empty one:
       // it is left out. An empty header cell (a corner) is a plain cell: a header names something.
       if (child.tagName === 'thead' && !textOf(child).trim()) return [];
@@ -142,7 +150,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
         child.properties = { id };
         // The anchor sits beside the heading, not in it: the heading's name stays its own text
         // (for screen readers, and for search results that quote it).
-        const provision = id === 'footnote-label' ? undefined : options.provisions?.[headingIndex++];
+        const provision = id === 'footnote-label' || !startsProvision ? undefined : options.provisions?.[headingIndex++];
         return [
           element('div', { className: ['heading'] }, [
             child,
@@ -188,7 +196,7 @@ function transform(tree: HastRoot, options: RenderOptions): Heading[] {
   };
   visit(tree);
   if (inText.length) resolvePlaces(tree, inText, bySlug);
-  return headings;
+  return { headings, sectionHeadings: headingIndex };
 }
 
 /**
@@ -250,13 +258,12 @@ function pick(properties: Element['properties'], names: string[]): Element['prop
 /** Renders once, without caching. */
 export function renderMarkdownUncached(markdown: string, options: RenderOptions = {}): RenderedText {
   const hast = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
-  let headings = transform(hast, options);
-  if (options.provisions && headings.filter((h) => h.id !== 'footnote-label').length !== options.provisions.length) {
+  const { headings, sectionHeadings } = transform(hast, options);
+  if (options.provisions && sectionHeadings !== options.provisions.length) {
     // The headings are not the provisions' (a text the segmenter reads otherwise): no links rather than wrong ones.
     const { provisions: _, ...rest } = options;
     const again = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
-    headings = transform(again, rest);
-    return { html: toHtml(again), headings };
+    return { html: toHtml(again), headings: transform(again, rest).headings };
   }
   return { html: toHtml(hast), headings };
 }

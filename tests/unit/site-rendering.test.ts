@@ -87,6 +87,30 @@ describe('renderMarkdown', () => {
     for (const heading of headings) expect($(`[id="${heading.id}"] + a.anchor`).attr('href')).toBe(`#${heading.id}`);
   });
 
+  it('links the headings the segmenter reads as sections, and no heading inside a list item or a quote', async () => {
+    const { segment } = await import('../../src/analysis/provisions/index.ts');
+    const markdown = [
+      '# Policy', '', 'Intro.', '',
+      '- [Explore →](https://example.org/explore)', '', '  #### Learn & contribute', '', '  - [Topics →](https://example.org/topics)', '',
+      '> ## A quoted heading', '',
+      '1. ## Account help', '   Text.', '   - ### Login', '     Text.', '', '2. ## Publishing', '   Text.', '',
+      '## Contact', '', 'Write to us.', '',
+    ].join('\n');
+    const sections = segment(markdown).filter((p) => p.kind === 'section');
+    expect(sections.map((p) => p.heading)).toEqual(['Policy', 'Account help', 'Login', 'Publishing', 'Contact']);
+    const $ = cheerio.load(renderMarkdownUncached(markdown, { provisions: sections.map((p) => ({ id: p.id || p.heading.toLowerCase().replace(/ /g, '-'), href: `/p/${p.heading}/` })) }).html);
+    const linked = $('.heading').toArray().map((h) => [$(h).find('h2, h3, h4, h5, h6').first().text(), $(h).find('a.provision-link').attr('href') ?? null]);
+    expect(linked).toEqual([
+      ['Policy', '/p/Policy/'],
+      ['Learn & contribute', null],
+      ['A quoted heading', null],
+      ['Account help', '/p/Account help/'],
+      ['Login', '/p/Login/'],
+      ['Publishing', '/p/Publishing/'],
+      ['Contact', '/p/Contact/'],
+    ]);
+  });
+
   it('gives a provision link no anchor that one of the page’s own ids already is', () => {
     const $ = cheerio.load(renderMarkdownUncached('## Changes\n\nText.\n\n## Text\n\nMore.\n', { provisions: [{ id: 'changes', href: '/p/changes/' }, { id: 'text', href: '/p/text/' }], reservedIds: ['provision-changes', 'text'] }).html);
     expect($('a.provision-link').toArray().map((a) => [$(a).attr('id'), $(a).attr('href')])).toEqual([[undefined, '/p/changes/'], ['provision-text', '/p/text/']]);
