@@ -35,7 +35,8 @@ export interface RenderOptions {
   reservedIds?: readonly string[];
   /**
    * The provision each heading starts, in order (a document's page): each heading gets a link to
-   * the provision's history, anchored `#provision-<id>`. Left out when the counts differ.
+   * the provision's history, anchored `#provision-<id>`. Only headings the segmenter reads as
+   * sections take them; left out when their count differs.
    */
   provisions?: ReadonlyArray<{ id: string; href: string }>;
   /** The level of the page's heading the text sits under (default 1: the page title). */
@@ -122,10 +123,12 @@ function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[
       if ((child as { type: string }).type === 'raw') return [text((child as unknown as { value: string }).value)];
       if (child.type !== 'element') return [child];
       keepSafeProperties(child);
-      const opensWithHeading = /^h[1-6]$/.test((child.children.find((c) => c.type === 'element') as Element | undefined)?.tagName ?? '');
       // A lifted item's content is dedented: a list in it is a top-level list in its turn.
       const startsProvision = place === 'top' || place === 'lifted item';
-      const childPlace = startsProvision && (child.tagName === 'ul' || child.tagName === 'ol') ? 'top list' : place === 'top list' && child.tagName === 'li' && opensWithHeading ? 'lifted item' : 'inside';
+      const childPlace =
+        startsProvision && (child.tagName === 'ul' || child.tagName === 'ol') ? 'top list'
+        : place === 'top list' && child.tagName === 'li' && opensWithHeading(child) ? 'lifted item'
+        : 'inside';
       visit(child, inLink || child.tagName === 'a', childPlace);
       // Markdown tables need a header row, so a page's table that had none comes with an empty one:
       // it is left out. An empty header cell (a corner) is a plain cell: a header names something.
@@ -197,6 +200,12 @@ function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[
   visit(tree);
   if (inText.length) resolvePlaces(tree, inText, bySlug);
   return { headings, sectionHeadings: headingIndex };
+}
+
+/** Whether an element's first element child is a heading (a list item like `6. ## Introduction`). */
+function opensWithHeading(node: Element): boolean {
+  const first = node.children.find((child): child is Element => child.type === 'element');
+  return first !== undefined && /^h[1-6]$/.test(first.tagName);
 }
 
 /**
