@@ -57,6 +57,8 @@ export interface CategoryView {
 export interface SiteAnalysis {
   taxonomy: Taxonomy;
   documents: Map<string, DocumentProvisions>;
+  /** A document's analysis (`documents` by the document itself). */
+  of(document: ArchivedDocument): DocumentProvisions | undefined;
   categories: CategoryView[];
   category(id: string): CategoryView | undefined;
   /** A version's provision-level change (undefined for a first version). */
@@ -175,6 +177,7 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
     taxonomy,
     documents,
     categories,
+    of: (document) => documents.get(`${document.platform}/${document.slug}`),
     category: (id) => byId.get(id),
     change: (version) => changes.get(version.path),
     sections: (version) => sections.get(version.path) ?? [],

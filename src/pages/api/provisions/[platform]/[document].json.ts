@@ -10,13 +10,13 @@ export async function getStaticPaths() {
   return data.documents.map((document) => ({
     params: { platform: document.platform, document: document.slug },
     props: { document },
-    cacheKey: pageKey(data, document, analysis.documents.get(`${document.platform}/${document.slug}`)?.key),
+    cacheKey: pageKey(data, document, analysis.of(document)?.key),
   }));
 }
 
 export const GET: APIRoute = async ({ props }) => {
   const data = await archive();
   const document = props.document as ArchivedDocument;
-  const analysis = (await siteAnalysis(data)).documents.get(`${document.platform}/${document.slug}`)!.analysis;
+  const analysis = (await siteAnalysis(data)).of(document)!.analysis;
   return new Response(provisionsJson(data, document, analysis), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };
