@@ -70,8 +70,6 @@ export interface VersionChange {
 export interface VersionAnalysis {
   /** The provisions of this version, in order. */
   ids: string[];
-  /** Those of them that are sections (each starts at a heading of the text), in order. */
-  sections: string[];
   change: VersionChange | undefined;
 }
 
@@ -184,7 +182,7 @@ export function analyzeHistory(
         categories: [...categories].sort(),
       };
     }
-    versions.push({ ids: provisions.map((p) => p.id), sections: provisions.filter((p) => p.kind === 'section').map((p) => p.id), change });
+    versions.push({ ids: provisions.map((p) => p.id), change });
     previousProvisions = provisions;
   }
 

@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Nodes as HastNodes, Parents as HastParents, Root as HastRoot, Text as HastText } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { markdownToHast } from 'satteri';
+import { segmentWithLines } from '../analysis/provisions/segment.ts';
 import { renderTextJob } from './render-pool.ts';
 
 /**
@@ -34,9 +35,11 @@ export interface RenderOptions {
   /** Ids the page itself uses, which headings must not take. */
   reservedIds?: readonly string[];
   /**
-   * The provision each heading starts, in order (a document's page): each heading gets a link to
-   * the provision's history, anchored `#provision-<id>`. Only headings the segmenter reads as
-   * sections take them; left out when their count differs.
+   * The text's provisions, in order, as its analysis found them (a version's or a document's page):
+   * each is anchored `#provision-<id>` where it starts. A section's heading gets the anchor and a
+   * link to the provision's history (`href`); a clause, a definition or a group of paragraphs gets
+   * the anchor on its paragraph or list item. Only headings the segmenter reads as sections start
+   * one. Left out, links and anchors, when the text does not segment into as many provisions.
    */
   provisions?: ReadonlyArray<{ id: string; href: string }>;
   /** The level of the page's heading the text sits under (default 1: the page title). */
@@ -92,7 +95,13 @@ function textOf(node: HastNodes): string {
 const element = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
 const text = (value: string): HastText => ({ type: 'text', value });
 
-function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[]; sectionHeadings: number } {
+/** Where a text's provisions go: the sections' headings in order, the others' lines. */
+interface Provisions {
+  sections: ReadonlyArray<{ id: string; href: string }>;
+  others: ReadonlyArray<{ id: string; line: number }>;
+}
+
+function transform(tree: HastRoot, options: RenderOptions, provisions?: Provisions): { headings: Heading[]; sectionHeadings: number } {
   const reserved = new Set<string>(options.reservedIds ?? PAGE_IDS);
   const used = new Set<string>(reserved);
   for (const provision of options.provisions ?? []) used.add(`provision-${provision.id}`);
@@ -153,7 +162,7 @@ function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[
         child.properties = { id };
         // The anchor sits beside the heading, not in it: the heading's name stays its own text
         // (for screen readers, and for search results that quote it).
-        const provision = id === 'footnote-label' || !startsProvision ? undefined : options.provisions?.[headingIndex++];
+        const provision = id === 'footnote-label' || !startsProvision ? undefined : provisions?.sections[headingIndex++];
         return [
           element('div', { className: ['heading'] }, [
             child,
@@ -198,8 +207,44 @@ function transform(tree: HastRoot, options: RenderOptions): { headings: Heading[
     }) as typeof parent.children;
   };
   visit(tree);
+  if (provisions?.others.length) anchorProvisions(tree, provisions.others, reserved);
   if (inText.length) resolvePlaces(tree, inText, bySlug);
   return { headings, sectionHeadings: headingIndex };
+}
+
+/** Elements a provision without a heading may start at. */
+const STARTS = new Set(['p', 'li', 'ul', 'ol', 'table', 'pre', 'blockquote']);
+
+/**
+ * Gives each provision that has no heading (a clause, a definition, a group of paragraphs) its
+ * anchor: on the list item that starts at its line, else on the first element there (a paragraph),
+ * else on the next one. The parser's lines are the source's, as the segmenter's are.
+ */
+function anchorProvisions(tree: HastRoot, anchors: ReadonlyArray<{ id: string; line: number }>, reserved: ReadonlySet<string>): void {
+  const starts: Array<{ line: number; node: Element }> = [];
+  const collect = (node: HastParents) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      const line = child.position?.start.line;
+      if (line !== undefined && STARTS.has(child.tagName)) starts.push({ line, node: child });
+      collect(child);
+    }
+  };
+  collect(tree);
+  let from = 0;
+  for (const { id, line } of anchors) {
+    const anchor = `provision-${id}`;
+    if (line === 0 || reserved.has(anchor)) continue;
+    while (from < starts.length && starts[from]!.line < line) from++;
+    let found: Element | undefined;
+    for (let i = from; i < starts.length && starts[i]!.line === line; i++) {
+      const node = starts[i]!.node;
+      if (node.properties.id !== undefined) continue;
+      if (!found || (node.tagName === 'li' && found.tagName !== 'li')) found = node;
+    }
+    found ??= starts.slice(from).find((start) => start.node.properties.id === undefined)?.node;
+    if (found) found.properties.id = anchor;
+  }
 }
 
 /** Whether an element's first element child is a heading (a list item like `6. ## Introduction`). */
@@ -267,14 +312,25 @@ function pick(properties: Element['properties'], names: string[]): Element['prop
 /** Renders once, without caching. */
 export function renderMarkdownUncached(markdown: string, options: RenderOptions = {}): RenderedText {
   const hast = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
-  const { headings, sectionHeadings } = transform(hast, options);
-  if (options.provisions && sectionHeadings !== options.provisions.length) {
-    // The headings are not the provisions' (a text the segmenter reads otherwise): no links rather than wrong ones.
+  const provisions = options.provisions && placesOf(markdown, options.provisions);
+  const { headings, sectionHeadings } = transform(hast, options, provisions);
+  if (provisions && sectionHeadings !== provisions.sections.length) {
+    // The headings are not the provisions' (a text the parser reads otherwise): no links rather than wrong ones.
     const { provisions: _, ...rest } = options;
     const again = markdownToHast(markdown, { features: { frontmatter: false, gfm: true, rawHtml: false } }) as unknown as HastRoot;
     return { html: toHtml(again), headings: transform(again, rest).headings };
   }
   return { html: toHtml(hast), headings };
+}
+
+/** Which of a text's provisions start at a heading, and the lines where the others start (none when the text segments otherwise). */
+function placesOf(markdown: string, given: ReadonlyArray<{ id: string; href: string }>): Provisions {
+  const { provisions, lines } = segmentWithLines(markdown);
+  if (provisions.length !== given.length) return { sections: [], others: [] };
+  return {
+    sections: given.filter((_, i) => provisions[i]!.kind === 'section'),
+    others: given.flatMap((provision, i) => (provisions[i]!.kind === 'section' ? [] : [{ id: provision.id, line: lines[i]! }])),
+  };
 }
 
 /** Texts up to this many characters are rendered on the calling thread. */

@@ -109,7 +109,8 @@ export function versionsJson(archive: Archive): string {
 
 /**
  * A document's provisions as data: each one's id, label, topics (with the rules that matched, so a
- * reader can see why), its last text, and what happened to it version by version; and each
+ * reader can see why), its last text, and what happened to it version by version (each state's
+ * address: where it starts in that version's page, or the version that removed it); and each
  * version's change provision by provision. Texts of earlier states are in the versions (git).
  */
 export function provisionsJson(archive: Archive, document: ArchivedDocument, analysis: DocumentAnalysis): string {
@@ -143,6 +144,7 @@ export function provisionsJson(archive: Archive, document: ArchivedDocument, ana
           return {
             version: version.id,
             capturedAt: version.capturedAt,
+            url: absoluteUrl(site, version.path) + (what === 'removed' ? '' : `#provision-${record.id}`),
             what,
             heading: step.heading,
             ...(words ? { wordsAdded: words.wordsAdded, wordsRemoved: words.wordsRemoved } : {}),

@@ -21,11 +21,14 @@ export function feedRef(title: string, platform?: string, document?: string): Fe
   return { title, rss: feedPath('rss', platform, document), atom: feedPath('atom', platform, document) };
 }
 
-/** A version's text, each section heading linked to its provision's history when `sections` (their ids) are given. */
-export async function renderText(archive: Archive, version: Version, sections: readonly string[] = []): Promise<RenderedText> {
+/**
+ * A version's text; when the ids of its provisions are given (in order), each provision anchored
+ * `#provision-<id>` where it starts, and each section's heading linked to its history.
+ */
+export async function renderText(archive: Archive, version: Version, provisions: readonly string[] = []): Promise<RenderedText> {
   return renderMarkdown(await archive.text(version), {
     base: version.sourceUrls.find((url) => /^https?:/i.test(url)),
-    ...(sections.length ? { provisions: sections.map((id) => ({ id, href: href(provisionPath(version.platform, version.document, id)) })) } : {}),
+    ...(provisions.length ? { provisions: provisions.map((id) => ({ id, href: href(provisionPath(version.platform, version.document, id)) })) } : {}),
   });
 }
 
@@ -40,14 +43,14 @@ export interface VersionPage {
   citation: Citation;
 }
 
-export async function versionPage(archive: Archive, version: Version, sections: readonly string[] = []): Promise<VersionPage> {
+export async function versionPage(archive: Archive, version: Version, provisions: readonly string[] = []): Promise<VersionPage> {
   const platform = archive.platform(version.platform)!;
   const document = archive.document(version.platform, version.document)!;
   const previous = archive.previous(version);
   const next = version.nextId ? archive.version(version.platform, version.document, version.nextId) : undefined;
   const [file, text, diff] = await Promise.all([
     archive.file(version),
-    renderText(archive, version, sections),
+    renderText(archive, version, provisions),
     previous ? Promise.all([archive.text(previous), archive.text(version)]).then(([before, after]) => renderDiff(before, after, `${version.document}.md`)) : undefined,
   ]);
   return {

@@ -63,8 +63,8 @@ export interface SiteAnalysis {
   category(id: string): CategoryView | undefined;
   /** A version's provision-level change (undefined for a first version). */
   change(version: Version): VersionChange | undefined;
-  /** The ids of a version's sections, in the order of its headings. */
-  sections(version: Version): string[];
+  /** The ids of a version's provisions, in order (each has its anchor in the version's page). */
+  ids(version: Version): string[];
   /** Seconds spent analysing, and how many documents came from the cache. */
   stats: { seconds: number; analysed: number; cached: number; resumed: number };
 }
@@ -161,11 +161,11 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
   const documents = new Map<string, DocumentProvisions>(analysed);
   await prune(dir, new Set([...documents.values()].map((d) => `${d.key}.json`)));
   const changes = new Map<string, VersionChange | undefined>();
-  const sections = new Map<string, string[]>();
+  const ids = new Map<string, string[]>();
   for (const { document, analysis } of documents.values()) {
     document.versions.forEach((version, index) => {
       changes.set(version.path, analysis.versions[index]?.change);
-      sections.set(version.path, analysis.versions[index]?.sections ?? []);
+      ids.set(version.path, analysis.versions[index]?.ids ?? []);
     });
   }
   const categories = categoryViews(archive, taxonomy, documents, changes);
@@ -180,7 +180,7 @@ async function analyse(archive: Archive): Promise<SiteAnalysis> {
     of: (document) => documents.get(`${document.platform}/${document.slug}`),
     category: (id) => byId.get(id),
     change: (version) => changes.get(version.path),
-    sections: (version) => sections.get(version.path) ?? [],
+    ids: (version) => ids.get(version.path) ?? [],
     stats,
   };
 }

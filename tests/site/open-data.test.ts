@@ -71,7 +71,7 @@ describe('open data', () => {
     }
     type Json = {
       license: Record<string, string>;
-      provisions: Array<{ id: string; current: boolean; url: string; text: string; topics: Array<{ category: string; matched: Array<{ rule: string; excerpt: string }> }>; history: Array<{ version: string; what: string; wordsAdded?: number }> }>;
+      provisions: Array<{ id: string; current: boolean; url: string; text: string; topics: Array<{ category: string; matched: Array<{ rule: string; excerpt: string }> }>; history: Array<{ version: string; url: string; what: string; wordsAdded?: number }> }>;
       versions: Array<{ id: string; provisions: string[]; change: { summary: string; modified: Array<{ id: string }> } | null }>;
     };
     const data = JSON.parse(await readBuilt(site.distDir, '/api/provisions/chirpy/privacy-policy.json')) as Json;
@@ -86,7 +86,14 @@ describe('open data', () => {
     expect(data.versions[0]!.change).toBeNull();
     for (const provision of data.provisions) {
       expect(provision.history[0]!.what).toBe('added');
-      for (const step of provision.history) expect(versionIds).toContain(step.version);
+      for (const step of provision.history) {
+        expect(versionIds).toContain(step.version);
+        // Each state's address: where the provision starts in that version (or the version that removed it).
+        const [page, place] = step.url.slice(TEST_SITE_URL.length).split('#');
+        expect(page).toBe(`/platforms/chirpy/privacy-policy/${step.version}/`);
+        if (step.what === 'removed') expect(place).toBeUndefined();
+        else expect(await readBuilt(site.distDir, page!)).toContain(`id="${place}"`);
+      }
       // Present in the latest version exactly when current.
       expect(data.versions.at(-1)!.provisions.includes(provision.id)).toBe(provision.current);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liftListHeadings, segment } from '../../src/analysis/provisions/segment.ts';
+import { liftListHeadings, segment, segmentWithLines } from '../../src/analysis/provisions/segment.ts';
 import { assignIds, initialIds, slugify, stripNumbering, trackHistory } from '../../src/analysis/provisions/match.ts';
 
 const long = (topic: string) =>
@@ -51,6 +51,41 @@ describe('segment', () => {
     expect(provisions[4]!.headingPath).toEqual(['Terms of Service']);
     expect(provisions[2]!.headingPath).toEqual(['Terms of Service', '1. Definitions']);
     expect(provisions.map((p) => p.order)).toEqual(provisions.map((_, i) => i));
+  });
+
+  it('says on which line of the source each provision starts: its heading, its paragraph, its list item', () => {
+    const md = [
+      'Last updated: 1 May.', '', // 1: preamble
+      '# Terms', '', // 3
+      '## Definitions', '', // 5
+      '- **Account**: your login.', '- **Content**: what you post', '  over several lines.', '', // 7, 8
+      '1. ## Fees', '', // 11: a list item that opens with a heading (lifted)
+      '   4.1 You pay the monthly fee in advance.', '', // 13
+      '   4.2 Fees are not refundable.', '', // 15
+      '## 3. Rules', '', 'Be kind.', '', // 17
+      '3.1 No harassment.', '', // 21
+      '3.2 No crime of any kind, and the same clause again: 3.1 No harassment.', '', // 23
+    ].join('\n');
+    const { provisions, lines } = segmentWithLines(md);
+    expect(provisions).toEqual(segment(md));
+    expect(provisions.map((p, i) => [p.kind, p.heading, lines[i]])).toEqual([
+      ['preamble', '', 1],
+      ['section', 'Terms', 3],
+      ['section', 'Definitions', 5],
+      ['definition', 'Account', 7],
+      ['definition', 'Content', 8],
+      ['section', 'Fees', 11],
+      ['clause', '4.1 You pay the monthly fee in advance', 13],
+      ['clause', '4.2 Fees are not refundable', 15],
+      ['section', '3. Rules', 17],
+      ['clause', '3.1 No harassment', 21],
+      ['clause', '3.2 No crime of any kind, and the', 23],
+    ]);
+    // Flat text: each group of paragraphs starts at its first paragraph.
+    const flat = `PRIVACY POLICY\n\n${long('cookies')}\n\n\n${long('retention')}\n`;
+    const cut = segmentWithLines(flat);
+    expect(cut.provisions.map((p) => p.kind)).toEqual(['paragraphs', 'paragraphs']);
+    expect(cut.lines).toEqual([1, 8]);
   });
 
   it('keeps a section whole when it holds a single clause or definition', () => {

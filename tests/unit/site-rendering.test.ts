@@ -111,6 +111,33 @@ describe('renderMarkdown', () => {
     ]);
   });
 
+  it('anchors every provision where it starts: a clause on its paragraph, a definition on its list item, the text before the first heading', async () => {
+    const { segment } = await import('../../src/analysis/provisions/index.ts');
+    const markdown = [
+      'Last updated: 1 May.', '',
+      '## Definitions', '', '- **Account**: your login.', '- **Content**: what you post.', '',
+      '## Fees', '', 'Intro to fees.', '', '4.1 You pay in advance.', '', '4.2 No refunds.', '',
+    ].join('\n');
+    const provisions = segment(markdown).map((p, i) => ({ id: `p${i}`, href: `/p/${i}/` }));
+    expect(provisions).toHaveLength(7);
+    const $ = cheerio.load(renderMarkdownUncached(markdown, { provisions }).html);
+    const anchored = $('[id^="provision-"]').toArray().map((e) => [$(e).attr('id'), e.tagName, $(e).text().trim().slice(0, 12)]);
+    expect(anchored).toEqual([
+      ['provision-p0', 'p', 'Last updated'],
+      ['provision-p1', 'a', 'history of t'],
+      ['provision-p2', 'li', 'Account: you'],
+      ['provision-p3', 'li', 'Content: wha'],
+      ['provision-p4', 'a', 'history of t'],
+      ['provision-p5', 'p', '4.1 You pay '],
+      ['provision-p6', 'p', '4.2 No refun'],
+    ]);
+    // Only sections get a visible link to their history.
+    expect($('a.provision-link').toArray().map((a) => $(a).attr('href'))).toEqual(['/p/1/', '/p/4/']);
+    // A text that does not segment into the provisions given gets neither links nor anchors.
+    const wrong = cheerio.load(renderMarkdownUncached(markdown, { provisions: provisions.slice(1) }).html);
+    expect(wrong('[id^="provision-"], a.provision-link').length).toBe(0);
+  });
+
   it('gives a provision link no anchor that one of the page’s own ids already is', () => {
     const $ = cheerio.load(renderMarkdownUncached('## Changes\n\nText.\n\n## Text\n\nMore.\n', { provisions: [{ id: 'changes', href: '/p/changes/' }, { id: 'text', href: '/p/text/' }], reservedIds: ['provision-changes', 'text'] }).html);
     expect($('a.provision-link').toArray().map((a) => [$(a).attr('id'), $(a).attr('href')])).toEqual([[undefined, '/p/changes/'], ['provision-text', '/p/text/']]);

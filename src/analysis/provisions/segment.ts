@@ -56,6 +56,17 @@ export function segment(markdown: string): Provision[] {
   return segmentWith(markdown, blocksOf);
 }
 
+/**
+ * `segment`, with the line where each provision starts (1-based, in `markdown` as given): its
+ * heading, or the first line of its first paragraph or list item. The site anchors each provision
+ * there (a clause's paragraph, a definition's list item). A line is 0 when the provision's text
+ * could not be found in the source (not seen on the corpus; the page then anchors it nowhere).
+ */
+export function segmentWithLines(markdown: string): { provisions: Provision[]; lines: number[] } {
+  const lines: number[] = [];
+  return { provisions: segmentWith(markdown, blocksOf, lines), lines };
+}
+
 /** `segment` with every body parsed (mdast, GFM), never scanned: the reference `segment` must equal. */
 export function referenceSegment(markdown: string): Provision[] {
   return segmentWith(markdown, parseBlocks);
@@ -95,21 +106,63 @@ export function liftListHeadings(markdown: string): string {
   return changed ? lines.join('\n') : markdown;
 }
 
-function segmentWith(text: string, blocksOf: (markdown: string) => Block[]): Provision[] {
+/**
+ * Lines of a part of the source (the first is line `first`, from 1), and where texts taken from
+ * it in order start. Lifting list headings keeps every line where it was, so a line of the lifted
+ * text is the same line of the source.
+ */
+class Lines {
+  private readonly joined: string;
+  private cursor = 0;
+  /** The line at `counted`, the offset up to which newlines have been counted. */
+  private line: number;
+  private counted = 0;
+
+  constructor(first: number, lines: string[]) {
+    this.line = first;
+    this.joined = lines.join('\n');
+  }
+
+  private lineAt(offset: number): number {
+    for (let i = this.joined.indexOf('\n', this.counted); i >= 0 && i < offset; i = this.joined.indexOf('\n', i + 1)) this.line++;
+    this.counted = Math.max(this.counted, offset);
+    return this.line;
+  }
+
+  /** The line of `text`, the next occurrence after the last one found (0 when not found). */
+  next(text: string): number {
+    const found = this.joined.indexOf(text, this.cursor);
+    if (found < 0) return 0;
+    this.cursor = found + text.length;
+    return this.lineAt(found);
+  }
+
+  /** The line of the first character that is not white space. */
+  start(): number {
+    return this.lineAt(this.joined.length - this.joined.trimStart().length);
+  }
+}
+
+function segmentWith(text: string, blocksOf: (markdown: string) => Block[], lines?: number[]): Provision[] {
   const markdown = liftListHeadings(text);
   const provisions: Provision[] = [];
-  const parts: Array<{ depth: number; heading: string; body: string[] }> = [{ depth: 0, heading: '', body: [] }];
+  const parts: Array<{ depth: number; heading: string; line: number; body: string[] }> = [{ depth: 0, heading: '', line: 1, body: [] }];
   let fence = false;
+  let number = 0;
   for (const line of markdown.split('\n')) {
+    number++;
     const first = line.charCodeAt(0); // the regular expressions only for lines that may match (speed)
     if ((first === 96 || first === 126) && /^(?:```|~~~)/.test(line)) fence = !fence;
     const heading = fence || first !== 35 ? null : /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
-    if (heading) parts.push({ depth: heading[1]!.length, heading: plain(heading[2] ?? ''), body: [] });
+    if (heading) parts.push({ depth: heading[1]!.length, heading: plain(heading[2] ?? ''), line: number, body: [] });
     else parts.at(-1)!.body.push(line);
   }
   const hasHeadings = parts.length > 1;
   const preamble = parts[0]!.body.join('\n').trim();
-  if (preamble) emitUntitled(hasHeadings ? [{ type: 'preamble', text: preamble }] : blocksOf(preamble), provisions, hasHeadings);
+  if (preamble) {
+    const where = lines && new Lines(1, parts[0]!.body);
+    emitUntitled(hasHeadings ? [{ type: 'preamble', text: preamble }] : blocksOf(preamble), provisions, hasHeadings, where, lines);
+  }
 
   const stack: Provision[] = [];
   for (const part of parts.slice(1)) {
@@ -125,16 +178,17 @@ function segmentWith(text: string, blocksOf: (markdown: string) => Block[]): Pro
       parent: stack.at(-1)?.order ?? -1,
     };
     provisions.push(section);
+    lines?.push(part.line);
     stack.push(section);
     const body = part.body.join('\n').trim();
-    if (MAY_SPLIT.test(body)) emitSection(section, blocksOf(body), provisions);
+    if (MAY_SPLIT.test(body)) emitSection(section, blocksOf(body), provisions, lines && new Lines(part.line + 1, part.body), lines);
     else section.text = body;
   }
   return provisions;
 }
 
 /** Fills a section's text, splitting out its clauses or definitions when it holds several. */
-function emitSection(section: Provision, blocks: Block[], out: Provision[]): void {
+function emitSection(section: Provision, blocks: Block[], out: Provision[], where?: Lines, lines?: number[]): void {
   const units = subUnits(blocks);
   const starts = units.filter((unit) => unit.kind !== undefined);
   if (starts.length < MIN_CLAUSES) {
@@ -144,7 +198,10 @@ function emitSection(section: Provision, blocks: Block[], out: Provision[]): voi
   const own: string[] = [];
   let child: Provision | undefined;
   for (const unit of units) {
+    // Units follow each other in the body: each is found after the one before.
+    const line = where?.next(unit.text) ?? 0;
     if (unit.kind) {
+      lines?.push(line);
       child = {
         id: '',
         kind: unit.kind,
@@ -223,27 +280,32 @@ function clauseTitle(line: string): string {
 }
 
 /** Text before the first heading, or a whole document without headings. */
-function emitUntitled(blocks: Block[], out: Provision[], hasHeadings: boolean): void {
-  const push = (kind: ProvisionKind, text: string) =>
+function emitUntitled(blocks: Block[], out: Provision[], hasHeadings: boolean, where?: Lines, lines?: number[]): void {
+  const push = (kind: ProvisionKind, text: string, line: number) => {
     out.push({ id: '', kind, headingPath: [], heading: '', level: 0, text, order: out.length, parent: -1 });
+    lines?.push(line);
+  };
   if (hasHeadings) {
-    push('preamble', join(blocks.map((b) => b.text)));
+    push('preamble', join(blocks.map((b) => b.text)), where?.start() ?? 0);
     return;
   }
   // Flat text (old captures): groups of paragraphs. Short paragraphs (often pseudo-titles such as
   // "PRIVACY POLICY" or "1. What we collect") join the paragraph that follows them.
   let group: string[] = [];
   let size = 0;
+  let line = 0;
   for (const block of blocks) {
+    const found = where?.next(block.text) ?? 0;
+    if (group.length === 0) line = found;
     group.push(block.text);
     size += block.text.length;
     if (block.text.length >= SHORT_PARAGRAPH || size >= GROUP_SIZE) {
-      push('paragraphs', join(group));
+      push('paragraphs', join(group), line);
       group = [];
       size = 0;
     }
   }
-  if (group.length > 0) push('paragraphs', join(group));
+  if (group.length > 0) push('paragraphs', join(group), line);
 }
 
 function join(texts: string[]): string {
