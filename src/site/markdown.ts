@@ -213,7 +213,7 @@ function transform(tree: HastRoot, options: RenderOptions, provisions?: Provisio
 }
 
 /** Elements a provision without a heading may start at. */
-const STARTS = new Set(['p', 'li', 'ul', 'ol', 'table', 'pre', 'blockquote']);
+const STARTS = new Set(['p', 'li', 'ul', 'ol', 'table', 'pre', 'blockquote', 'hr']);
 
 /**
  * Gives each provision that has no heading (a clause, a definition, a group of paragraphs) its

@@ -133,6 +133,12 @@ describe('renderMarkdown', () => {
     ]);
     // Only sections get a visible link to their history.
     expect($('a.provision-link').toArray().map((a) => $(a).attr('href'))).toEqual(['/p/1/', '/p/4/']);
+    // Text before the first heading that is only a rule (Midjourney's pages): the anchor is the rule, not a later paragraph.
+    const ruled = '---\n\n# Terms\n\n---\n\nEffective today.\n';
+    const ruledProvisions = segment(ruled).map((p, i) => ({ id: `r${i}`, href: `/r/${i}/` }));
+    const $ruled = cheerio.load(renderMarkdownUncached(ruled, { provisions: ruledProvisions }).html);
+    expect($ruled('#provision-r0').get(0)?.tagName).toBe('hr');
+    expect($ruled('p#provision-r0, p[id]').length).toBe(0);
     // A text that does not segment into the provisions given gets neither links nor anchors.
     const wrong = cheerio.load(renderMarkdownUncached(markdown, { provisions: provisions.slice(1) }).html);
     expect(wrong('[id^="provision-"], a.provision-link').length).toBe(0);
