@@ -1,8 +1,9 @@
 import type { Version } from './archive.ts';
 
 /**
- * How to cite a version: the facts that identify it (permalink, commit, SHA-256 of the text,
- * capture time, source, evidence) and three ways to write them down.
+ * How to cite a version, or one provision as a version words it: the facts that identify it
+ * (permalink, commit, SHA-256 of the text, capture time, source, evidence) and three ways to write
+ * them down. A provision's permalink is its version's with its anchor (`#provision-<id>`).
  */
 
 export const ARCHIVE_NAME = 'Governance Archive';
@@ -33,26 +34,37 @@ function bibtexUrl(value: string): string {
   return value.replace(/([{}%#])/g, '\\$1');
 }
 
-export function citationOf(version: Version, options: { permalink: string; commitUrl: string | undefined; owner: string | undefined; title: string }): Citation {
+export interface CitationOptions {
+  permalink: string;
+  commitUrl: string | undefined;
+  owner: string | undefined;
+  title: string;
+  /** The provision cited, when it is one provision of the version rather than the whole text. */
+  provision?: { id: string; label: string };
+}
+
+export function citationOf(version: Version, options: CitationOptions): Citation {
   const file = `content/archive/${version.platform}/${version.document}.md`;
   const captured = new Date(version.capturedAt);
   const day = version.date;
   const author = options.owner ?? version.platformName;
+  const provision = options.provision;
   const plain =
-    `${version.platformName}, “${options.title}” (${version.documentName}), version captured ${version.capturedAt} ` +
-    `from ${version.sourceUrls.join(', ')}. ${ARCHIVE_NAME}, ${options.permalink} ` +
+    `${version.platformName}, “${options.title}” (${version.documentName})${provision ? `, provision “${provision.label}”` : ''}, ` +
+    `version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. ${ARCHIVE_NAME}, ${options.permalink} ` +
     `(commit ${version.commit}, file ${file}, SHA-256 ${version.contentSha256}).`;
-  const key = `${version.platform}-${version.document}-${version.id}`.replace(/[^A-Za-z0-9-]/g, '');
+  const key = `${version.platform}-${version.document}-${version.id}${provision ? `-${provision.id}` : ''}`.replace(/[^A-Za-z0-9-]/g, '');
+  const title = `${version.platformName} ${options.title}${provision ? `: ${provision.label}` : ''}`;
   const bibtex = [
     `@misc{${key},`,
     `  author       = {{${bibtexField(author)}}},`,
-    `  title        = {{${bibtexField(`${version.platformName} ${options.title}`)}}},`,
+    `  title        = {{${bibtexField(title)}}},`,
     `  year         = {${captured.getUTCFullYear()}},`,
     `  month        = {${['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'][captured.getUTCMonth()]}},`,
     `  howpublished = {${ARCHIVE_NAME}},`,
     `  url          = {\\url{${bibtexUrl(options.permalink)}}},`,
     `  urldate      = {${day}},`,
-    `  note         = {${bibtexField(`${version.documentName}, version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`)}},`,
+    `  note         = {${bibtexField(`${version.documentName}${provision ? `, provision ${provision.id}` : ''}, version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`)}},`,
     '}',
   ].join('\n');
   const dateParts = [[captured.getUTCFullYear(), captured.getUTCMonth() + 1, captured.getUTCDate()]];
@@ -61,14 +73,14 @@ export function citationOf(version: Version, options: { permalink: string; commi
       {
         id: key,
         type: 'webpage',
-        title: `${version.platformName} ${options.title}`,
+        title,
         author: [{ literal: author }],
         'container-title': ARCHIVE_NAME,
         genre: version.documentName,
         URL: options.permalink,
         issued: { 'date-parts': dateParts },
         accessed: { 'date-parts': dateParts },
-        note: `Version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`,
+        note: `${provision ? `Provision ${provision.id} of the version` : 'Version'} captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`,
       },
     ],
     null,

@@ -71,6 +71,23 @@ export async function versionPage(archive: Archive, version: Version, provisions
 }
 
 /**
+ * How to cite a provision: as the last version that has it words it (the latest, while it is
+ * current), at its anchor in that version's page.
+ */
+export async function provisionCitation(archive: Archive, version: Version, provision: { id: string; label: string }): Promise<Citation> {
+  const platform = archive.platform(version.platform)!;
+  const document = archive.document(version.platform, version.document)!;
+  const title = version.id === document.latest.id ? document.title : (await archive.file(version)).title;
+  return citationOf(version, {
+    permalink: `${absoluteUrl(archive.settings.siteUrl, version.path)}#provision-${provision.id}`,
+    commitUrl: commitUrl(archive.settings.repositoryUrl, version.commit),
+    owner: platform.owner,
+    title,
+    provision,
+  });
+}
+
+/**
  * The incremental build's key for a page rendered from `data` alone (plus the settings every
  * page shows): the page is rebuilt when any of it changes, and reused otherwise.
  */

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import * as cheerio from 'cheerio';
 import { parseFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTaxonomy } from '../../src/analysis/categories/taxonomy.ts';
@@ -82,6 +83,45 @@ describe('provisions, topics and their feeds on the built site', () => {
         expect(await readBuilt(site.distDir, page!)).toMatch(element);
       }
     }
+  });
+
+  it('gives every provision a citation: as the last version that has it words it, at its anchor there', async () => {
+    const pages: Array<{ document: string; id: string }> = [];
+    for (const platform of await readdir(path.join(site.distDir, 'platforms'), { withFileTypes: true })) {
+      if (!platform.isDirectory()) continue;
+      for (const document of await readdir(path.join(site.distDir, 'platforms', platform.name))) {
+        const ids = await readdir(path.join(site.distDir, 'platforms', platform.name, document, 'provisions')).catch(() => []);
+        pages.push(...ids.map((id) => ({ document: `${platform.name}/${document}`, id })));
+      }
+    }
+    expect(pages.length).toBeGreaterThan(100);
+    let removed = 0;
+    for (const { document, id } of pages) {
+      const $ = cheerio.load(await readBuilt(site.distDir, `/platforms/${document}/provisions/${id}/`));
+      const citation = $('section.citation');
+      expect(citation.find('h2').text()).toBe('Cite this provision');
+      const permalink = citation.find('a.permalink').attr('href')!;
+      const [page, place] = permalink.slice(TEST_SITE_URL.length).split('#');
+      expect(place).toBe(`provision-${id}`);
+      // The latest state that is not a removal (the history goes newest first) names that version.
+      const states = $('.provision-history > li').toArray().map((li) => ({ what: $(li).find('h3').text(), href: $(li).find('p > a').first().attr('href')! }));
+      const last = states.find((state) => !/Removed/.test(state.what))!;
+      expect(last.href).toBe(`${page}#${place}`);
+      if (/Removed/.test(states[0]!.what)) removed++;
+      // The version page has the anchor, and the same commit and text hash in its own citation.
+      const $version = cheerio.load(await readBuilt(site.distDir, page!));
+      expect($version(`#${place}`).length).toBe(1);
+      expect(citation.find('a.commit code').text()).toBe($version('section.citation a.commit code').text());
+      expect(citation.find('code.content-sha256').text()).toBe($version('section.citation code.content-sha256').text());
+      const label = $('h1').contents().first().text().trim();
+      expect($('#cite-plain').text()).toContain(`provision “${label}”`);
+      expect($('#cite-bibtex').text()).toMatch(new RegExp(`^@misc\\{[A-Za-z0-9-]+-${id.replace(/[^A-Za-z0-9-]/g, '')},`));
+      const csl = JSON.parse($('#cite-csl-json').text()) as Array<{ URL: string; title: string }>;
+      expect(csl[0]!.URL).toBe(permalink);
+      expect(csl[0]!.title.endsWith(`: ${label}`)).toBe(true);
+    }
+    // Removed provisions are cited as the version before their removal words them.
+    expect(removed).toBeGreaterThan(0);
   });
 
   it('marks a reworded provision’s changes inline on its page', async () => {
