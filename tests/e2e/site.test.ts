@@ -125,6 +125,18 @@ describe.skipIf(!CHROMIUM)('the site in Chromium', () => {
     await page.waitForURL(/\/platforms\/chirpy\/privacy-policy\/provisions\/training-our-ai-features\/$/);
     expect(await page.locator('h1').innerText()).toContain('Training our AI features');
     expect(await page.locator('.provision-history > li').count()).toBeGreaterThan(0);
+    // Its citation names its place in the latest version; following its latest state lands on the clause there.
+    const anchor = '#provision-training-our-ai-features';
+    expect(await page.locator('#cite-plain').inputValue()).toContain(`/platforms/chirpy/privacy-policy/2025-02-14-ef2f390a/${anchor}`);
+    await page.locator('.provision-history > li').first().getByRole('link', { name: /^The whole version of/ }).click();
+    await page.waitForURL((url) => url.hash === anchor);
+    const clause = page.locator(anchor);
+    expect(await clause.evaluate((element) => element.tagName)).toBe('P');
+    expect(await clause.innerText()).toMatch(/train/i);
+    await expect.poll(() => clause.evaluate((element) => { const box = element.getBoundingClientRect(); return box.top >= 0 && box.top < innerHeight; })).toBe(true);
+    // Marked as the place the link pointed to (the stylesheet's :target tint).
+    const background = (selector: string) => page.locator(selector).evaluate((element) => getComputedStyle(element).backgroundColor);
+    expect(await background(anchor)).not.toBe(await background('section.text .document-text > p:not([id]) >> nth=0'));
     expect(problems).toEqual([]);
   });
 
