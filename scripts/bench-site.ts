@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { benchSite } from '../src/bench/site-bench.ts';
+import { benchSite, verdict } from '../src/bench/site-bench.ts';
 import { parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
 
 const usage = `npm run bench:site [-- --corpus <ota.tar.xz>] [--archive <dir>] [--no-bare] [--no-hugo]
@@ -25,3 +26,6 @@ for (const m of report.measures) {
   const cpu = m.cpuSeconds === undefined ? '' : `${m.cpuSeconds.toFixed(1)} s`;
   console.log(`${m.name.padEnd(52)} ${m.seconds.toFixed(1).padStart(7)} s  ${cpu.padStart(8)} CPU  ${String(m.peakMb).padStart(6)} MB peak  ${String(m.pages ?? '').padStart(6)} pages  ${m.detail ?? ''}`);
 }
+if (report.analysisCpuSeconds !== undefined) console.log(`provision analysis alone, one thread: ${report.analysisCpuSeconds.toFixed(1)} CPU s`);
+const lines = verdict(report, availableParallelism());
+if (lines.length) console.log(`\nAgainst the targets (issue 4), in this run:\n${lines.join('\n')}`);

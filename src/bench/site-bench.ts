@@ -9,7 +9,11 @@ import { CatFile } from '../history/cat-file.ts';
 import { commitDateEnv, git } from '../history/git.ts';
 import { readHistory } from '../history/log.ts';
 import { archivePath, formatVersionFile, parseVersionFile, sha256 } from '../history/version-file.ts';
+import { analyzeHistory, classifierOf } from '../site/analysis.ts';
+import { readArchive } from '../site/archive.ts';
 import { SITE_ROOT } from '../site/build.ts';
+import { taxonomyDir } from '../site/provisions.ts';
+import { readSettings } from '../site/settings.ts';
 
 /**
  * The site benchmark: imports the real corpus into a scratch archive and builds the whole site
@@ -20,8 +24,12 @@ import { SITE_ROOT } from '../site/build.ts';
 
 const run = promisify(execFile);
 
+/** What a measure is of, for the verdict against the issue's targets. */
+export type MeasureKind = 'cold' | 'warm' | 'one-more' | 'cold-without-version-images' | 'bare-cold' | 'bare-warm' | 'hugo';
+
 export interface Measure {
   name: string;
+  kind?: MeasureKind;
   seconds: number;
   /** Peak resident memory of the build's process tree, in MB. */
   peakMb: number;
@@ -118,6 +126,70 @@ export interface SiteBenchReport {
   documents: number;
   importSeconds: number;
   measures: Measure[];
+  /** CPU seconds of the provision analysis of every document, alone on one thread (as a cold build does it on its render threads). */
+  analysisCpuSeconds?: number;
+}
+
+/**
+ * The issue's targets, checked against one run's measures: a cold build in at most half the bare
+ * Astro build's time and three times Hugo's, with less peak memory than the bare build; a rebuild
+ * after one new version in at most 10 % of the cold build. Then the floor of the work the site
+ * requires whatever renders its pages (the provision analysis and the version share images, over
+ * this machine's cores) against the time the cold targets allow.
+ */
+export function verdict(report: SiteBenchReport, cores: number): string[] {
+  const of = (kind: MeasureKind) => report.measures.filter((m) => m.kind === kind);
+  const cold = of('cold')[0];
+  if (!cold) return [];
+  const lines: string[] = [];
+  const check = (what: string, value: string, target: string, met: boolean) => lines.push(`${what.padEnd(48)} ${value.padStart(14)}   target ${target.padEnd(10)} ${met ? 'MET' : 'NOT MET'}`);
+  const allowed: number[] = [];
+  const bare = of('bare-cold')[0];
+  if (bare) {
+    check('cold build / bare Astro cold build', (cold.seconds / bare.seconds).toFixed(2), '≤ 0.5', cold.seconds <= bare.seconds / 2);
+    check('peak memory, cold build / bare Astro', (cold.peakMb / bare.peakMb).toFixed(2), '< 1', cold.peakMb < bare.peakMb);
+    allowed.push(bare.seconds / 2);
+  }
+  const hugo = of('hugo')[0];
+  if (hugo) {
+    check('cold build / Hugo', (cold.seconds / hugo.seconds).toFixed(2), '≤ 3', cold.seconds <= hugo.seconds * 3);
+    allowed.push(hugo.seconds * 3);
+  }
+  const more = of('one-more');
+  if (more.length) {
+    const shares = more.map((m) => (100 * m.seconds) / cold.seconds);
+    check('rebuild after one new version / cold build', `${Math.min(...shares).toFixed(1)}–${Math.max(...shares).toFixed(1)} %`, '≤ 10 %', Math.max(...shares) <= 10);
+  }
+  const plain = of('cold-without-version-images')[0];
+  if (allowed.length && plain && cold.cpuSeconds !== undefined && plain.cpuSeconds !== undefined && report.analysisCpuSeconds !== undefined) {
+    const images = Math.max(0, cold.cpuSeconds - plain.cpuSeconds);
+    const floor = (report.analysisCpuSeconds + images) / cores;
+    const target = Math.min(...allowed);
+    lines.push(
+      `required work alone: analysis ${report.analysisCpuSeconds.toFixed(1)} + version share images ${images.toFixed(1)} CPU s over ${cores} core(s) ≥ ${floor.toFixed(1)} s,`,
+      `  against ${target.toFixed(1)} s allowed for the whole cold build: ${floor > target ? 'the cold targets cannot be met with these pages on this machine' : 'room is left for the pages'}`,
+    );
+  }
+  return lines;
+}
+
+/** CPU seconds of the provision analysis of every document of an archive, on this thread. */
+export async function analysisCpuSeconds(archiveDir: string): Promise<number> {
+  const archive = await readArchive(readSettings({ ARCHIVE_DIR: archiveDir }));
+  try {
+    const classifier = await classifierOf(taxonomyDir());
+    let micros = 0;
+    for (const document of archive.documents) {
+      const texts = await Promise.all(document.versions.map((version) => archive.text(version)));
+      const started = process.cpuUsage();
+      analyzeHistory(texts, document.versions.map((version) => version.change), classifier);
+      const used = process.cpuUsage(started);
+      micros += used.user + used.system;
+    }
+    return micros / 1e6;
+  } finally {
+    await archive.close();
+  }
 }
 
 const astroBin = path.join(SITE_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
@@ -154,38 +226,41 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
   const measures: Measure[] = [];
   const siteEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ARCHIVE_DIR: archiveDir, SITE_URL: 'https://archive.example.org', SITE_CACHE_DIR: path.join(work, 'site-cache') };
   const siteDist = path.join(work, 'site-dist');
-  const buildSite = async (name: string) => {
+  const buildSite = async (name: string, kind: MeasureKind) => {
     step(`site: ${name}`);
     const result = await measured(name, process.execPath, [astroBin, 'build', '--outDir', siteDist], { cwd: SITE_ROOT, env: siteEnv });
-    const measure: Measure = { name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(siteDist, '.html'), detail: stages(result.log) };
+    const measure: Measure = { name, kind, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(siteDist, '.html'), detail: stages(result.log) };
     measures.push(measure);
     return measure;
   };
-  await buildSite('site, cold (whole site, empty caches)');
-  await buildSite('site, warm (nothing changed)');
+  await buildSite('site, cold (whole site, empty caches)', 'cold');
+  await buildSite('site, warm (nothing changed)', 'warm');
   // A rebuild after one new version, three times (a new version each time): its cost is small
   // enough for this machine's noise to show, so the spread is reported.
   for (let run = 1; run <= 3; run++) {
     await addOneVersion(archiveDir);
-    await buildSite(`site, after one new version (${run} of 3)`);
+    await buildSite(`site, after one new version (${run} of 3)`, 'one-more');
   }
   step('site: cold, version pages sharing their document’s image');
   const plain = await measured('site, cold, without version share images', process.execPath, [astroBin, 'build', '--outDir', path.join(work, 'site-dist-plain')], {
     cwd: SITE_ROOT,
     env: { ...siteEnv, SITE_CACHE_DIR: path.join(work, 'site-cache-plain'), SITE_VERSION_IMAGES: '0' },
   });
-  measures.push({ name: plain.name, seconds: plain.seconds, peakMb: plain.peakMb, cpuSeconds: plain.cpuSeconds, pages: await countFiles(path.join(work, 'site-dist-plain'), '.html'), detail: stages(plain.log) });
+  measures.push({ name: plain.name, kind: 'cold-without-version-images', seconds: plain.seconds, peakMb: plain.peakMb, cpuSeconds: plain.cpuSeconds, pages: await countFiles(path.join(work, 'site-dist-plain'), '.html'), detail: stages(plain.log) });
+
+  step('the provision analysis alone, on one thread');
+  const analysisCpu = await analysisCpuSeconds(archiveDir);
 
   if (options.bare !== false) {
     const bareDir = path.join(work, 'bare');
     await writeBareProject(bareDir, archiveDir);
-    const bareBuild = async (name: string) => {
+    const bareBuild = async (name: string, kind: MeasureKind) => {
       step(`bare Astro: ${name}`);
       const result = await measured(name, process.execPath, [astroBin, 'build'], { cwd: bareDir, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
-      measures.push({ name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(bareDir, 'dist'), '.html') });
+      measures.push({ name, kind, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(bareDir, 'dist'), '.html') });
     };
-    await bareBuild('bare Astro, cold (glob collection, a page per text)');
-    await bareBuild('bare Astro, warm');
+    await bareBuild('bare Astro, cold (glob collection, a page per text)', 'bare-cold');
+    await bareBuild('bare Astro, warm', 'bare-warm');
   }
 
   if (options.hugo !== false) {
@@ -195,12 +270,12 @@ export async function benchSite(options: SiteBenchOptions): Promise<SiteBenchRep
       await writeHugoProject(hugoDir, path.join(work, 'bare', 'content'));
       step('Hugo');
       const result = await measured('Hugo (same texts, a page per text)', 'hugo', ['--quiet', '--destination', 'public'], { cwd: hugoDir });
-      measures.push({ name: result.name, seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(hugoDir, 'public'), '.html') });
+      measures.push({ name: result.name, kind: 'hugo', seconds: result.seconds, peakMb: result.peakMb, cpuSeconds: result.cpuSeconds, pages: await countFiles(path.join(hugoDir, 'public'), '.html') });
     } else {
       step('Hugo is not installed (apt-get install hugo): skipped');
     }
   }
-  return { versions: history.length, documents, importSeconds, measures };
+  return { versions: history.length, documents, importSeconds, measures, analysisCpuSeconds: analysisCpu };
 }
 
 /** Records one more version of the archive's most recently changed document, as a capture would. */
