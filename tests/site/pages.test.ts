@@ -147,6 +147,9 @@ describe('the site built over the demo archive', () => {
       expect(id).toMatch(/^[\p{L}\p{N}-]+$/u);
       expect($(heading).next(`a.anchor[href="#${id}"]`).length).toBe(1);
     }
+    // The latest text is cited by its version's permanent address: the page says where.
+    const latest = versions.filter((v) => v.platform === 'chirpy' && v.document === 'privacy-policy').sort((a, b) => b.capturedAt.localeCompare(a.capturedAt))[0]!;
+    expect($('a.cite-latest').attr('href')).toBe(`/platforms/chirpy/privacy-policy/${latest.id}/#citation`);
     // Only document pages carry data-pagefind-body.
     expect(cheerio.load(await readBuilt(site.distDir, '/'))('[data-pagefind-body]').length).toBe(0);
     expect(cheerio.load(await readBuilt(site.distDir, `/platforms/chirpy/privacy-policy/${versions.find((v) => v.platform === 'chirpy' && v.document === 'privacy-policy')!.id}/`))('[data-pagefind-body]').length).toBe(0);
