@@ -61,13 +61,20 @@ export async function versionPage(archive: Archive, version: Version, provisions
     next,
     text,
     diff,
-    citation: citationOf(version, {
-      permalink: absoluteUrl(archive.settings.siteUrl, version.path),
-      commitUrl: commitUrl(archive.settings.repositoryUrl, version.commit),
-      owner: platform.owner,
-      title: file.title,
-    }),
+    citation: citationIn(archive, version, file.title),
   };
+}
+
+/** A version's citation with this archive's settings; a provision's is at its anchor in the version's page. */
+function citationIn(archive: Archive, version: Version, title: string, provision?: { id: string; label: string }): Citation {
+  const permalink = absoluteUrl(archive.settings.siteUrl, version.path);
+  return citationOf(version, {
+    permalink: provision ? `${permalink}#provision-${provision.id}` : permalink,
+    commitUrl: commitUrl(archive.settings.repositoryUrl, version.commit),
+    owner: archive.platform(version.platform)?.owner,
+    title,
+    ...(provision ? { provision } : {}),
+  });
 }
 
 /**
@@ -75,16 +82,9 @@ export async function versionPage(archive: Archive, version: Version, provisions
  * current), at its anchor in that version's page.
  */
 export async function provisionCitation(archive: Archive, version: Version, provision: { id: string; label: string }): Promise<Citation> {
-  const platform = archive.platform(version.platform)!;
   const document = archive.document(version.platform, version.document)!;
   const title = version.id === document.latest.id ? document.title : (await archive.file(version)).title;
-  return citationOf(version, {
-    permalink: `${absoluteUrl(archive.settings.siteUrl, version.path)}#provision-${provision.id}`,
-    commitUrl: commitUrl(archive.settings.repositoryUrl, version.commit),
-    owner: platform.owner,
-    title,
-    provision,
-  });
+  return citationIn(archive, version, title, provision);
 }
 
 /**
