@@ -99,6 +99,13 @@ describe('summarizeChange', () => {
     );
   });
 
+  it('lists headings without the colon or full stop they end with', () => {
+    const before = '## Fees\n\nYou pay the monthly fee in advance by card.\n';
+    const after = `${before}\n## For Builders of GPTs:\n\nBuilders publish GPTs to the store under these rules.\n\n## 2. Details.\n\nDetails of the processing are in the annex to this agreement.\n`;
+    expect(summarizeChange(before, after, 'substantive')).toBe('Added: For Builders of GPTs; 2. Details.');
+    expect(summarizeChange(after, before, 'substantive')).toBe('Removed: For Builders of GPTs; 2. Details.');
+  });
+
   it('uses fixed phrases for first versions, editorial changes and no change', () => {
     expect(summarizeChange(undefined, v1, 'initial')).toBe('first recorded version');
     expect(summarizeChange(v1, v1, 'editorial')).toBe('editorial changes only (punctuation, letter case or spacing)');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liftListHeadings, segment, segmentWithLines } from '../../src/analysis/provisions/segment.ts';
+import { liftListHeadings, provisionLabel, segment, segmentWithLines } from '../../src/analysis/provisions/segment.ts';
 import { assignIds, initialIds, slugify, stripNumbering, trackHistory } from '../../src/analysis/provisions/match.ts';
 
 const long = (topic: string) =>
@@ -175,6 +175,12 @@ describe('segment', () => {
     const provisions = segment('## [1\\. Account *Controls*](#x)\n\n```\n# not a heading\n```\n');
     expect(provisions).toHaveLength(1);
     expect(provisions[0]!.heading).toBe('1. Account Controls');
+  });
+
+  it('labels a provision by its heading less a trailing colon, or by its first words', () => {
+    const labels = segment('Intro text.\n\n## Our Principles:\n\nWe keep these principles.\n\n## What is Acme?\n\nAcme is a service.\n\n## :\n\nOdd.\n').map(provisionLabel);
+    expect(labels).toEqual(['introduction', 'Our Principles', 'What is Acme?', ':']);
+    expect(segment('Plain paragraph of text without any heading at all.').map(provisionLabel)).toEqual(['Plain paragraph of text without any heading at…']);
   });
 
   it('gives nothing for an empty version', () => {

@@ -56,7 +56,7 @@ function fit(parts: Part[]): string {
   const render = () =>
     parts
       .map((part, i) => {
-        const names = part.names.slice(0, shown[i]).map(shorten);
+        const names = part.names.slice(0, shown[i]).map((name) => unpunctuated(shorten(name)));
         const more = part.names.length - shown[i]!;
         const list = `${part.verb}: ${names.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
         return list.endsWith('…') ? list : `${list}.`;
@@ -83,6 +83,14 @@ function fit(parts: Part[]): string {
   }
   if (text.length > MAX_SUMMARY) text = `${text.slice(0, MAX_SUMMARY - 1).trimEnd()}…`;
   return text;
+}
+
+/**
+ * A name as an item of a list: without the full stop, comma or semicolon it ends with ("1. Details."
+ * would read "Added: 1. Details.; 2. Fees.."). A closing "…" stays.
+ */
+function unpunctuated(name: string): string {
+  return name.replace(/\s*[.,;:：]+$/u, '') || name;
 }
 
 /** Cut at a word boundary when one is near. */

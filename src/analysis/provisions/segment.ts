@@ -331,9 +331,12 @@ export function firstWords(text: string, count = TITLE_WORDS): string {
   return words.slice(0, count).join(' ');
 }
 
-/** What to call a provision in a summary or a table of contents. */
+/**
+ * What to call a provision in a summary or a table of contents: its heading as written, less a
+ * colon that only introduced the text below it ("For Builders of GPTs:").
+ */
 export function provisionLabel(provision: Provision): string {
-  if (provision.heading) return provision.heading;
+  if (provision.heading) return provision.heading.replace(/\s*[:：]+$/u, '') || provision.heading;
   if (provision.kind === 'preamble') return 'introduction';
   const words = firstWords(provision.text);
   return words ? `${words}…` : 'untitled text';
