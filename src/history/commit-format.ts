@@ -50,8 +50,17 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
+function headOf(heading: string): string {
+  return `${oneLine(heading).replace(/: /g, ' - ')}: `;
+}
+
+/** Characters left for the summary in a subject line that starts with this heading. */
+export function summaryRoom(heading: string): number {
+  return SUBJECT_LIMIT - headOf(heading).length;
+}
+
 export function subjectOf(commit: Pick<VersionCommit, 'heading' | 'summary'>): string {
-  const head = `${oneLine(commit.heading).replace(/: /g, ' - ')}: `;
+  const head = headOf(commit.heading);
   let summary = oneLine(commit.summary);
   if (head.length + summary.length > SUBJECT_LIMIT) summary = `${summary.slice(0, SUBJECT_LIMIT - head.length - 1).trimEnd()}…`;
   return head + summary;

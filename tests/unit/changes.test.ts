@@ -106,6 +106,41 @@ describe('summarizeChange', () => {
     expect(summarizeChange(after, before, 'substantive')).toBe('Removed: For Builders of GPTs; 2. Details.');
   });
 
+  it('names a heading repeated in many sections once, with their number', () => {
+    const page = (word: string) =>
+      ['North', 'South', 'East'].map((region) => `## Safety and Privacy Centre\n\nHelp for ${region} users: ${word} guidance, contacts and reporting tools.\n`).join('\n');
+    expect(summarizeChange(page('basic'), page('detailed'), 'substantive')).toBe('Reworded: Safety and Privacy Centre (3 sections).');
+  });
+
+  it('ends a list on the question mark of its last name, without a full stop after it', () => {
+    const before = '## Fees\n\nYou pay the monthly fee in advance by card.\n';
+    expect(summarizeChange(before, `${before}\n## Was it helpful?\n\nTell us whether this page answered your question.\n`, 'substantive')).toBe('Added: Was it helpful?');
+  });
+
+  it('cuts a long name, never the note beside it', () => {
+    const name = '2. Collecting and Using Your Personal Data in Our Services';
+    const before = `## ${name}\n\n2.1 We keep your name and email address while your account is open.\n\n2.2 We keep the pages you open for ninety days.\n`;
+    const summary = summarizeChange(before, before.replace('name and email', 'name, email and phone').replace('ninety days', 'one year'), 'substantive');
+    expect(summary).toBe('Reworded: 2. Collecting and Using Your Personal Data in… (2 clauses).');
+  });
+
+  it('names both sides of a rename, each cut to fit', () => {
+    const body = '\n\nWe use cookies and similar technologies to keep you signed in and to measure how the service is used.\n';
+    const before = `## Cookies and similar technologies information for visitors${body}`;
+    const after = `## Cookies and other tracking technologies we use on our sites${body}`;
+    expect(summarizeChange(before, after, 'substantive')).toBe('Renamed: Cookies and similar… → Cookies and other…');
+  });
+
+  it('fits the room it is given without cutting a word, however many kinds of change', () => {
+    const sections = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `## ${prefix} topic number ${i + 1} with a long heading\n\nText ${prefix}${i} a${prefix}${i} b${prefix}${i} c${prefix}${i}.\n`).join('\n');
+    for (const room of [80, 120, MAX_SUMMARY]) {
+      const summary = summarizeChange(sections('old', 12), sections('new', 9), 'substantive', room);
+      expect(summary.length).toBeLessThanOrEqual(room);
+      expect(summary).toMatch(/(more|changes?)\.$/);
+    }
+  });
+
   it('uses fixed phrases for first versions, editorial changes and no change', () => {
     expect(summarizeChange(undefined, v1, 'initial')).toBe('first recorded version');
     expect(summarizeChange(v1, v1, 'editorial')).toBe('editorial changes only (punctuation, letter case or spacing)');

@@ -1,12 +1,12 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git, resolveRef } from '../../history/git.ts';
-import { evidenceRef, formatCommitMessage, type ChangeKind } from '../../history/commit-format.ts';
+import { evidenceRef, formatCommitMessage, summaryRoom, type ChangeKind } from '../../history/commit-format.ts';
 import { archivePath, formatVersionFile, parseVersionFile, sha256, type VersionFile } from '../../history/version-file.ts';
 import { commitContent, ObjectWriter, type Identity } from '../../history/objects.ts';
 import { MutableTree } from '../../history/tree.ts';
 import { classifyTextChange } from '../../analysis/change-kind.ts';
-import { summarizeChange } from '../../analysis/changes/summary.ts';
+import { MAX_SUMMARY, summarizeChange } from '../../analysis/changes/summary.ts';
 import { ARCHIVER_NAME, ARCHIVER_VERSION } from '../fetch/index.ts';
 import { RecordError } from './errors.ts';
 import { gitDir, lockArchive } from './lock.ts';
@@ -163,7 +163,7 @@ export class ArchiveWriter {
     const summary =
       change === 'technical'
         ? 're-extracted from the recorded capture (no change in the document)'
-        : summarizeChange(previous?.body, version.markdown, textChange);
+        : summarizeChange(previous?.body, version.markdown, textChange, Math.min(MAX_SUMMARY, summaryRoom(version.heading)));
 
     const stored = Array.isArray(version.evidence) ? undefined : version.evidence;
     const evidence = stored ?? (await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, version.capturedAt, version.evidence as EvidenceItem[]));
