@@ -95,6 +95,8 @@ export async function reextractArchive(options: {
         capturedAt: version.capturedAt,
         markdown,
         evidence: { commit: evidence, captureSha256: version.captureSha256 },
+        // Derived again from the same capture: an imported text stays imported.
+        ...(version.importedFrom !== undefined ? { importedFrom: version.importedFrom } : {}),
         change: 'technical',
       });
       report(id, result.status === 'recorded' ? { status: 'recorded', commit: result.commit } : { status: 'unchanged' });

@@ -11,6 +11,7 @@
  *   Content-Sha256: <hex of the version's Markdown body>
  *   Capture-Sha256: <hex of the raw bytes>   (one per captured file, in order; an import has one)
  *   Evidence: evidence@<commit of the evidence branch holding the raw capture>
+ *   Imported-From: <where an imported version was first recorded>   (imported versions only)
  *   Change: initial | substantive | editorial | technical
  *   Archiver: <name>@<version>
  */
@@ -31,6 +32,12 @@ export interface VersionCommit {
   contentSha256: string;
   captureSha256: string[];
   evidence: string;
+  /**
+   * Set on versions brought in by the importer: where the version was first recorded — the
+   * original archive's commit URL when it is known, else the imported file's path in the folder
+   * imported (docs/decisions/0015). Its capture time and source are that archive's.
+   */
+  importedFrom?: string;
   change: ChangeKind;
   archiver: string;
 }
@@ -40,7 +47,7 @@ export class CommitFormatError extends Error {
 }
 
 const TRAILER_ORDER = [
-  'Archive-Document', 'Source-Url', 'Captured-At', 'Content-Sha256', 'Capture-Sha256', 'Evidence', 'Change', 'Archiver',
+  'Archive-Document', 'Source-Url', 'Captured-At', 'Content-Sha256', 'Capture-Sha256', 'Evidence', 'Imported-From', 'Change', 'Archiver',
 ] as const;
 
 const SUBJECT_LIMIT = 200;
@@ -73,6 +80,7 @@ export function formatCommitMessage(commit: VersionCommit): string {
   if (commit.sourceUrls.length === 0) throw new CommitFormatError('a version needs at least one source URL');
   if (commit.captureSha256.length === 0) throw new CommitFormatError('a version needs the hash of its capture');
   if (Number.isNaN(Date.parse(commit.capturedAt))) throw new CommitFormatError(`Captured-At "${commit.capturedAt}" is not a date`);
+  if (commit.importedFrom !== undefined && oneLine(commit.importedFrom) === '') throw new CommitFormatError('Imported-From is empty');
   for (const hash of [commit.contentSha256, ...commit.captureSha256]) {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new CommitFormatError(`"${hash}" is not a SHA-256`);
   }
@@ -83,6 +91,7 @@ export function formatCommitMessage(commit: VersionCommit): string {
     ['Content-Sha256', commit.contentSha256],
     ...commit.captureSha256.map((hash): [string, string] => ['Capture-Sha256', hash]),
     ['Evidence', oneLine(commit.evidence)],
+    ...(commit.importedFrom !== undefined ? [['Imported-From', oneLine(commit.importedFrom)] as [string, string]] : []),
     ['Change', commit.change],
     ['Archiver', oneLine(commit.archiver)],
   ];
@@ -114,6 +123,8 @@ export function parseCommitMessage(message: string): VersionCommit | undefined {
   };
   const [platform, document, ...rest] = one('Archive-Document').split('/');
   if (!platform || !document || rest.length > 0) throw new CommitFormatError(`bad Archive-Document "${one('Archive-Document')}"`);
+  const imported = trailers.get('Imported-From');
+  if (imported && imported.length > 1) throw new CommitFormatError(`expected at most one Imported-From trailer, found ${imported.length}`);
   const change = one('Change');
   if (!(CHANGE_KINDS as readonly string[]).includes(change)) throw new CommitFormatError(`unknown Change "${change}"`);
   const subject = blocks[0] ?? '';
@@ -130,6 +141,7 @@ export function parseCommitMessage(message: string): VersionCommit | undefined {
     contentSha256: one('Content-Sha256'),
     captureSha256: trailers.get('Capture-Sha256') ?? [],
     evidence: one('Evidence'),
+    ...(imported ? { importedFrom: imported[0]! } : {}),
     change: change as ChangeKind,
     archiver: one('Archiver'),
   };

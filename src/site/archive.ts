@@ -30,6 +30,8 @@ export interface Version {
   contentSha256: string;
   captureSha256: string[];
   evidence: string;
+  /** Where an imported version was first recorded (its Imported-From trailer); undefined for captures. */
+  importedFrom: string | undefined;
   change: ChangeKind;
   /** One line saying what changed: the commit subject after "<Platform> <Document>: ". */
   summary: string;
@@ -213,6 +215,7 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
         contentSha256: version.contentSha256,
         captureSha256: version.captureSha256,
         evidence: version.evidence,
+        importedFrom: version.importedFrom,
         change: version.change,
         summary: version.summary,
         sourceUrls: version.sourceUrls,

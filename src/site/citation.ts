@@ -17,6 +17,8 @@ export interface Citation {
   capturedAt: string;
   sourceUrls: string[];
   evidence: string;
+  /** Where an imported version was first recorded. */
+  importedFrom: string | undefined;
   /** `content/archive/<platform>/<document>.md`, the file that holds the text at the commit. */
   file: string;
   plain: string;
@@ -45,13 +47,15 @@ export interface CitationOptions {
 
 export function citationOf(version: Version, options: CitationOptions): Citation {
   const file = `content/archive/${version.platform}/${version.document}.md`;
-  const captured = new Date(version.capturedAt);
+  const capturedDate = new Date(version.capturedAt);
   const day = version.date;
   const author = options.owner ?? version.platformName;
   const provision = options.provision;
+  // An imported version was captured by the archive it comes from: the citation says so.
+  const captured = `version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}${version.importedFrom ? ` (imported from ${version.importedFrom})` : ''}`;
   const plain =
     `${version.platformName}, “${options.title}” (${version.documentName})${provision ? `, provision “${provision.label}”` : ''}, ` +
-    `version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. ${ARCHIVE_NAME}, ${options.permalink} ` +
+    `${captured}. ${ARCHIVE_NAME}, ${options.permalink} ` +
     `(commit ${version.commit}, file ${file}, SHA-256 ${version.contentSha256}).`;
   const key = `${version.platform}-${version.document}-${version.id}${provision ? `-${provision.id}` : ''}`.replace(/[^A-Za-z0-9-]/g, '');
   const title = `${version.platformName} ${options.title}${provision ? `: ${provision.label}` : ''}`;
@@ -59,15 +63,15 @@ export function citationOf(version: Version, options: CitationOptions): Citation
     `@misc{${key},`,
     `  author       = {{${bibtexField(author)}}},`,
     `  title        = {{${bibtexField(title)}}},`,
-    `  year         = {${captured.getUTCFullYear()}},`,
-    `  month        = {${['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'][captured.getUTCMonth()]}},`,
+    `  year         = {${capturedDate.getUTCFullYear()}},`,
+    `  month        = {${['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'][capturedDate.getUTCMonth()]}},`,
     `  howpublished = {${ARCHIVE_NAME}},`,
     `  url          = {\\url{${bibtexUrl(options.permalink)}}},`,
     `  urldate      = {${day}},`,
-    `  note         = {${bibtexField(`${version.documentName}${provision ? `, provision ${provision.id}` : ''}, version captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`)}},`,
+    `  note         = {${bibtexField(`${version.documentName}${provision ? `, provision ${provision.id}` : ''}, ${captured}; commit ${version.commit}; SHA-256 ${version.contentSha256}`)}},`,
     '}',
   ].join('\n');
-  const dateParts = [[captured.getUTCFullYear(), captured.getUTCMonth() + 1, captured.getUTCDate()]];
+  const dateParts = [[capturedDate.getUTCFullYear(), capturedDate.getUTCMonth() + 1, capturedDate.getUTCDate()]];
   const cslJson = JSON.stringify(
     [
       {
@@ -80,7 +84,7 @@ export function citationOf(version: Version, options: CitationOptions): Citation
         URL: options.permalink,
         issued: { 'date-parts': dateParts },
         accessed: { 'date-parts': dateParts },
-        note: `${provision ? `Provision ${provision.id} of the version` : 'Version'} captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}; commit ${version.commit}; SHA-256 ${version.contentSha256}`,
+        note: `${provision ? `Provision ${provision.id} of the ${captured}` : `V${captured.slice('v'.length)}`}; commit ${version.commit}; SHA-256 ${version.contentSha256}`,
       },
     ],
     null,
@@ -94,6 +98,7 @@ export function citationOf(version: Version, options: CitationOptions): Citation
     capturedAt: version.capturedAt,
     sourceUrls: version.sourceUrls,
     evidence: version.evidence,
+    importedFrom: version.importedFrom,
     file,
     plain,
     bibtex,

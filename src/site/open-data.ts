@@ -35,6 +35,7 @@ function versionRecord(archive: Archive, version: Version) {
     contentSha256: version.contentSha256,
     captureSha256: version.captureSha256,
     evidence: version.evidence,
+    importedFrom: version.importedFrom ?? null,
     sourceUrls: version.sourceUrls,
     previous: version.previousId ?? null,
     url: absoluteUrl(site, version.path),

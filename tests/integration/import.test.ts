@@ -29,6 +29,12 @@ describe('import', () => {
     await writeFile(path.join(folder, 'acme', 'privacy-policy', '2020-06-01T00-00-00Z.md'), text(9).replace('Terms', 'Privacy'));
     await writeFile(path.join(folder, 'acme', 'privacy-policy', '2023-06-01T00-00-00Z.md'), 'Loading…');
     await writeFile(path.join(folder, 'acme', 'versions.json'), '[]');
+    // Where two of the versions were first recorded; the third entry is not usable.
+    const origin = (n: number) => ({ source_repo: 'OpenTermsArchive/acme-versions', source_commit: String(n).repeat(40) });
+    await writeFile(
+      path.join(folder, 'acme', 'terms-of-service', 'versions.json'),
+      JSON.stringify([{ file: '2020-01-01T10-00-00Z.md', ...origin(1) }, { file: '2021-06-01T10-00-00Z.md', ...origin(2) }, { file: '2021-06-01T10-00-00Z-2.md', source_repo: 'not a repo', source_commit: 'x' }]),
+    );
     const archive = await temporaryArchive();
     cleanups.push(archive.cleanup);
     const report = await importHistory({ archiveDir: archive.dir, folder });
@@ -46,11 +52,32 @@ describe('import', () => {
     const first = (await readHistory(archive.dir))[0]!.version!;
     const evidence = first.evidence.replace('evidence@', '');
     expect(await git(archive.dir, ['show', `${evidence}:1.md`])).toBe(text(1));
+    // Each version says where it was first recorded: the original commit, else the file imported.
+    expect((await readHistory(archive.dir)).map((c) => c.version!.importedFrom)).toEqual([
+      `https://github.com/OpenTermsArchive/acme-versions/commit/${'1'.repeat(40)}`,
+      'acme/privacy-policy/2020-06-01T00-00-00Z.md',
+      `https://github.com/OpenTermsArchive/acme-versions/commit/${'2'.repeat(40)}`,
+      'acme/terms-of-service/2021-06-01T10-00-00Z-2.md',
+    ]);
     // Importing again adds nothing.
     const again = await importHistory({ archiveDir: archive.dir, folder });
     expect(again.recorded).toEqual({ initial: 0, substantive: 0, editorial: 0, technical: 0 });
     expect(again.alreadyImported).toBe(4);
     expect(again.refused).toHaveLength(1); // the placeholder, newer than anything recorded, is refused again
+  });
+
+  it('names the versions.json it cannot read', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'history-'));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    await mkdir(path.join(folder, 'acme', 'terms-of-service'), { recursive: true });
+    await writeFile(path.join(folder, 'acme', 'terms-of-service', '2020-01-01T10-00-00Z.md'), text(1));
+    await writeFile(path.join(folder, 'acme', 'terms-of-service', 'versions.json'), '{"file": ');
+    const archive = await temporaryArchive();
+    cleanups.push(archive.cleanup);
+    const attempt = importHistory({ archiveDir: archive.dir, folder });
+    await expect(attempt).rejects.toThrow(ImportError);
+    await expect(attempt).rejects.toThrow(path.join(folder, 'acme', 'terms-of-service', 'versions.json'));
+    expect(await readHistory(archive.dir)).toEqual([]);
   });
 
   it('names the file when the layout is wrong', async () => {
@@ -96,6 +123,7 @@ describe.skipIf(!hasOtaCorpus)('the real Open Terms Archive corpus', () => {
     expect(history.every((c) => c.files.length === 1)).toBe(true);
     expect(history.some((c) => c.subject.startsWith('Bluesky Terms of Service: '))).toBe(true);
     expect(versions.every((v) => v.sourceUrls[0]!.startsWith('https://'))).toBe(true);
+    expect(versions.every((v) => /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}$/.test(v.importedFrom ?? ''))).toBe(true);
     await git(archive.dir, ['fsck', '--strict', '--no-dangling']);
   }, 300_000);
 });

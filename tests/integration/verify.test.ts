@@ -15,13 +15,14 @@ const long = (topic: string) =>
 const page = (topic: string, promo = '') =>
   `<html><body><main><h1>Privacy Policy</h1>${promo}<h2>${topic}</h2><p>We collect the information you give us when you create an account, such as your name and email address. We use it to provide the service, to keep it safe, and to tell you about changes to these terms. We keep it for as long as your account is open and delete it within ninety days after you close it.</p></main></body></html>`;
 
-async function record(dir: string, markdown: string, at: string, html = page('Data')) {
+async function record(dir: string, markdown: string, at: string, html = page('Data'), importedFrom?: string) {
   const writer = await ArchiveWriter.open(dir);
   try {
     return await writer.record({
       platform: 'acme', document: 'privacy-policy', heading: 'Acme Privacy Policy', title: 'Privacy Policy',
       sourceUrls: ['https://acme.example/privacy'], capturedAt: at, markdown,
       evidence: [{ url: 'https://acme.example/privacy', mediaType: 'text/html', fetchedAt: at, bytes: Buffer.from(html) }],
+      ...(importedFrom ? { importedFrom } : {}),
     });
   } finally {
     await writer.close();
@@ -87,7 +88,7 @@ describe('verify', () => {
 });
 
 describe('reextract', () => {
-  it('re-derives the latest version from its evidence as a technical version, once', async () => {
+  it('re-derives the latest version from its evidence as a technical version, once, keeping where it was imported from', async () => {
     const archive = await temporaryArchive();
     try {
       const declarations = path.join(archive.dir, 'content', 'platforms');
@@ -97,13 +98,14 @@ describe('reextract', () => {
       await declare('');
       // Recorded by an older declaration that let a promotion through.
       const html = page('Data', '<p class="promo">Try Acme Plus for free today!</p>');
-      await record(archive.dir, `# Privacy Policy\n\nTry Acme Plus for free today!\n\n${long('Data').split('\n\n').slice(1).join('\n\n')}`, '2025-01-01T00:00:00Z', html);
+      await record(archive.dir, `# Privacy Policy\n\nTry Acme Plus for free today!\n\n${long('Data').split('\n\n').slice(1).join('\n\n')}`, '2025-01-01T00:00:00Z', html, 'acme/privacy-policy/2025-01-01T00-00-00Z.md');
       await declare('.promo');
       const results = await reextractArchive({ archiveDir: archive.dir });
       expect(results.map((r) => r.outcome.status)).toEqual(['recorded']);
       const last = (await readHistory(archive.dir)).at(-1)!.version!;
       expect(last.change).toBe('technical');
       expect(last.capturedAt).toBe('2025-01-01T00:00:00Z');
+      expect(last.importedFrom).toBe('acme/privacy-policy/2025-01-01T00-00-00Z.md');
       const first = (await readHistory(archive.dir))[0]!.version!;
       expect(last.evidence).toBe(first.evidence);
       expect(await git(archive.dir, ['show', 'HEAD:content/archive/acme/privacy-policy.md'])).not.toContain('Acme Plus');

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { parseFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/history/git.ts';
-import { HOSTILE_SUMMARY as SUMMARY } from '../support/hostile-archive.ts';
+import { HOSTILE_ORIGINS, HOSTILE_SUMMARY as SUMMARY } from '../support/hostile-archive.ts';
 import { builtPages, hostileSite, readBuilt, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
 /**
@@ -82,5 +82,23 @@ describe('a site built over hostile archived content', () => {
     expect($('.source-url').text()).toContain('javascript:alert(15)');
     expect($('.source-url a').toArray().map((a) => $(a).attr('href'))).toEqual(['https://hostile.example/terms']);
     expect($('a.commit').attr('href')).toBe(`https://forge.example.org/governance/archive/commit/${await git(archiveDir, ['rev-parse', 'HEAD~2']).then((s) => s.trim())}`);
+  });
+
+  it('says where an imported version comes from, in its citation, linking only a web address', async () => {
+    const first = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[0]}/`));
+    expect(first('.imported-from a').attr('href')).toBe(HOSTILE_ORIGINS[0]);
+    expect(first('#cite-plain').text()).toContain(`(imported from ${HOSTILE_ORIGINS[0]})`);
+    expect(first('#cite-bibtex').text()).toContain(`imported from ${HOSTILE_ORIGINS[0]}`);
+    expect(JSON.parse(first('#cite-csl-json').text())[0].note).toContain(`imported from ${HOSTILE_ORIGINS[0]}`);
+    const second = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[1]}/`));
+    expect(second('.imported-from a').length).toBe(0);
+    expect(second('.imported-from code').text()).toBe(HOSTILE_ORIGINS[1]);
+    // The technical version was not imported: no such row.
+    const third = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[2]}/`));
+    expect(third('.imported-from').length).toBe(0);
+    expect(third('#cite-plain').text()).not.toContain('imported from');
+    const versions = JSON.parse(await readBuilt(distDir, '/api/platforms/hostile.json')).versions;
+    const origin = (id: string) => versions.find((v: { id: string }) => v.id === id).importedFrom;
+    expect(ids.map(origin)).toEqual([...HOSTILE_ORIGINS, null]);
   });
 });

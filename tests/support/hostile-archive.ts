@@ -7,8 +7,9 @@ import { archivePath, formatVersionFile, sha256 } from '../../src/history/versio
 
 /**
  * An archive whose texts, summaries, titles and source URLs carry script tags, event handlers,
- * dangerous link protocols and broken markup — what a scraped page can hold. It also records a
- * technical version, which timelines fold away and feeds leave out.
+ * dangerous link protocols and broken markup — what a scraped page can hold. Its first two
+ * versions say they were imported (one from a hostile "origin"); it also records a technical
+ * version, which timelines fold away and feeds leave out.
  */
 
 export const HOSTILE_TEXT = `# Terms <script>alert(1)</script>
@@ -61,7 +62,10 @@ New <script>alert(12)</script> clause.
 
 export const HOSTILE_SUMMARY = 'Reworded: <script>alert(13)</script> & "quotes" <img src=z onerror=alert(14)>';
 
-async function record(dir: string, index: number, body: string, change: ChangeKind, summary: string): Promise<string> {
+/** Where the first two versions say they were imported from: a web address, then a hostile one. */
+export const HOSTILE_ORIGINS = ['https://github.com/hostile/versions/commit/0123456789abcdef0123456789abcdef01234567', 'javascript:alert(17) <script>alert(18)</script>'];
+
+async function record(dir: string, index: number, body: string, change: ChangeKind, summary: string, importedFrom?: string): Promise<string> {
   const capturedAt = `2026-0${index}-10T09:17:00Z`;
   const file = archivePath('hostile', 'terms-of-service');
   await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
@@ -77,6 +81,7 @@ async function record(dir: string, index: number, body: string, change: ChangeKi
     contentSha256: sha256(body),
     captureSha256: [sha256(`capture ${index}`)],
     evidence: `evidence@${'0'.repeat(39)}${index}`,
+    ...(importedFrom ? { importedFrom } : {}),
     change,
     archiver: 'test@0',
   });
@@ -95,8 +100,8 @@ export async function createHostileArchive(archiveDir: string): Promise<string[]
   await git(archiveDir, ['add', 'content/platforms']);
   await git(archiveDir, ['commit', '--quiet', '-m', 'Declare a hostile platform'], { env: commitDateEnv('2026-01-01T00:00:00Z') });
   return [
-    await record(archiveDir, 1, HOSTILE_TEXT, 'initial', 'first recorded version'),
-    await record(archiveDir, 2, HOSTILE_TEXT_2, 'substantive', HOSTILE_SUMMARY),
+    await record(archiveDir, 1, HOSTILE_TEXT, 'initial', 'first recorded version', HOSTILE_ORIGINS[0]),
+    await record(archiveDir, 2, HOSTILE_TEXT_2, 'substantive', HOSTILE_SUMMARY, HOSTILE_ORIGINS[1]),
     await record(archiveDir, 3, `${HOSTILE_TEXT_2}\n`.replace('Hello', 'Hello,'), 'technical', 're-extracted with a better extractor'),
   ];
 }

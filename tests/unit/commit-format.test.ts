@@ -31,6 +31,16 @@ describe('commit format', () => {
     expect(parseCommitMessage(formatCommitMessage(base))).toEqual(base);
   });
 
+  it('writes where an imported version comes from after its evidence, and reads it back', () => {
+    const imported: VersionCommit = { ...base, importedFrom: `https://github.com/OpenTermsArchive/contrib-versions/commit/${'b'.repeat(40)}` };
+    const message = formatCommitMessage(imported);
+    expect(message).toContain(`\nEvidence: ${base.evidence}\nImported-From: ${imported.importedFrom}\nChange: substantive\n`);
+    expect(parseCommitMessage(message)).toEqual(imported);
+    expect(parseCommitMessage(formatCommitMessage(base))).not.toHaveProperty('importedFrom');
+    expect(() => formatCommitMessage({ ...base, importedFrom: ' \n' })).toThrow(/Imported-From/);
+    expect(() => parseCommitMessage(message.replace('\nChange:', '\nImported-From: elsewhere\nChange:'))).toThrow(/at most one Imported-From/);
+  });
+
   it('round-trips arbitrary summaries and headings on one line', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 120 }), fc.string({ minLength: 1, maxLength: 40 }), (summary, name) => {

@@ -90,6 +90,36 @@ export async function listHistory(folder: string, platforms: string[] = []): Pro
   return files.sort((a, b) => a.date.localeCompare(b.date) || a.platform.localeCompare(b.platform) || a.document.localeCompare(b.document) || a.sequence - b.sequence);
 }
 
+/**
+ * Where each version of a document was first recorded, by file name, from a `versions.json` beside
+ * its files (the layout of Open Terms Archive exports: `{ file, source_repo, source_commit }` per
+ * version): the original commit's page on GitHub. Versions it does not place, or a folder without
+ * one, are known by their path in the folder imported.
+ */
+export async function originsOf(folder: string, platform: string, document: string): Promise<Map<string, string>> {
+  const file = path.join(folder, platform, document, 'versions.json');
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new ImportError(`cannot read ${file}: ${error.message}`, { cause: error });
+  });
+  const origins = new Map<string, string>();
+  if (text === undefined) return origins;
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text);
+  } catch (error) {
+    throw new ImportError(`${file}: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (!Array.isArray(entries)) throw new ImportError(`${file}: expected an array of versions`);
+  for (const entry of entries as Array<Record<string, unknown>>) {
+    const { file: name, source_repo: repo, source_commit: commit } = entry ?? {};
+    if (typeof name === 'string' && typeof repo === 'string' && typeof commit === 'string' && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) && /^[0-9a-f]{40}$/.test(commit)) {
+      origins.set(name, `https://github.com/${repo}/commit/${commit}`);
+    }
+  }
+  return origins;
+}
+
 function titleCase(slug: string): string {
   return slug.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
@@ -125,6 +155,7 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
   const report: ImportReport = { files: files.length, documents: 0, recorded: { initial: 0, substantive: 0, editorial: 0, technical: 0 }, unchanged: 0, alreadyImported: 0, refused: [], held: { confirmed: 0, dropped: 0, stillHeld: 0, flaps: 0, examples: [] } };
   try {
     const descriptions = new Map<string, Awaited<ReturnType<typeof describe>>>();
+    const origins = new Map<string, Map<string, string>>();
     // Latest capture time of each document before this import: what is older is already there.
     const startedAt = new Map<string, string | undefined>();
     const pending = new Map<string, { item: ImportedFile; markdown: string; bytes: Buffer }>();
@@ -136,7 +167,9 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       if (!info) {
         info = await describe(path.resolve(options.folder), item.platform, item.document, declared);
         descriptions.set(key, info);
+        origins.set(key, await originsOf(path.resolve(options.folder), item.platform, item.document));
       }
+      const originOf = (at: ImportedFile) => origins.get(key)!.get(path.basename(at.file)) ?? path.relative(path.resolve(options.folder), at.file).split(path.sep).join('/');
       if (!startedAt.has(key)) startedAt.set(key, (await writer.latest(item.platform, item.document))?.capturedAt);
       const before = startedAt.get(key);
       if (before && Date.parse(before) >= Date.parse(item.date)) {
@@ -158,6 +191,7 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
           markdown: text,
           // The imported file is the only raw material there is: it is the evidence.
           evidence: evidenceOf(at.file, data, at.date),
+          importedFrom: originOf(at),
         });
         if (result.status === 'recorded') {
           report.recorded[result.change]++;

@@ -40,6 +40,8 @@ export interface VersionToRecord {
   evidence: EvidenceItem[] | StoredEvidence;
   /** Forces the change kind (re-extraction records `technical`). */
   change?: ChangeKind;
+  /** Where an imported version was first recorded (the importer sets it; captures never do). */
+  importedFrom?: string;
 }
 
 /** A capture already on the evidence branch (held for review, or re-extracted). */
@@ -179,6 +181,7 @@ export class ArchiveWriter {
       contentSha256: sha256(version.markdown),
       captureSha256: evidence.captureSha256,
       evidence: evidenceRef(evidence.commit),
+      ...(version.importedFrom !== undefined ? { importedFrom: version.importedFrom } : {}),
       change,
       archiver: `${ARCHIVER_NAME}@${ARCHIVER_VERSION}`,
     });
