@@ -58,6 +58,8 @@ export interface ArchivedDocument {
   title: string;
   /** Still declared in `content/platforms/<platform>.yaml` at the built commit. */
   tracked: boolean;
+  /** Every version was imported (recorded by another archive first, `Imported-From:`): none was captured here. */
+  imported: boolean;
   /** Oldest first. */
   versions: Version[];
   latest: Version;
@@ -256,6 +258,7 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
             name: latest.documentName,
             title: titles.get(`${slug}/${latest.document}`) ?? latest.documentName,
             tracked: Boolean(declared?.documents[latest.document as keyof typeof DOCUMENT_TYPES]),
+            imported: list.every((version) => version.importedFrom !== undefined),
             versions: list,
             latest,
             path: documentPath(slug, latest.document),

@@ -51,6 +51,7 @@ function documentRecord(archive: Archive, document: ArchivedDocument) {
     name: document.name,
     title: document.title,
     tracked: document.tracked,
+    imported: document.imported,
     url: absoluteUrl(site, document.path),
     feeds: { rss: absoluteUrl(site, feedPath('rss', document.platform, document.slug)), atom: absoluteUrl(site, feedPath('atom', document.platform, document.slug)) },
     provisions: absoluteUrl(site, apiProvisionsPath(document.platform, document.slug)),
