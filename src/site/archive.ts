@@ -72,6 +72,7 @@ export interface Platform {
   owner: string | undefined;
   website: string | undefined;
   jurisdiction: string | undefined;
+  /** A declared kind (sources schema), or `undeclared` for a platform known only from its history. */
   kind: string;
   /** Declared at the built commit (otherwise only known from its history). */
   declared: boolean;
@@ -272,7 +273,8 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
         owner: declared?.owner,
         website: declared?.website,
         jurisdiction: declared?.jurisdiction,
-        kind: declared?.kind ?? 'other',
+        // Known only from its history: nothing says what it is (the label says so, rather than "other").
+        kind: declared?.kind ?? 'undeclared',
         declared: Boolean(declared),
         documents,
         pending: Object.entries(declared?.documents ?? {})

@@ -39,6 +39,7 @@ export const KIND_LABELS: Record<string, string> = {
   finance: 'Finance',
   travel: 'Travel',
   other: 'Other services',
+  undeclared: 'Kind not declared',
 };
 
 export function kindLabel(kind: string): string {

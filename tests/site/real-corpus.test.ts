@@ -27,6 +27,9 @@ describe.skipIf(!hasOtaCorpus)(`the site over real histories (${CORPUS_SITE_PLAT
     const { distDir } = await corpusSite();
     const platform = cheerio.load(await readBuilt(distDir, '/platforms/deepseek/'));
     expect(platform('.notice').text()).toContain('does not capture this platform');
+    // Nothing declares what it is or where its operator is: the page says so rather than guess.
+    expect(platform('.facts').text()).toContain('Kind not declared');
+    expect(platform('.facts').text()).toContain('Unknown jurisdiction');
     expect(platform('.document-list').text()).toContain('imported, not captured here');
     const versions = (await builtPages(distDir)).filter((page) => /^\/platforms\/deepseek\/[a-z-]+\/\d{4}-\d\d-\d\d-[0-9a-f]{8}\/$/.test(page));
     for (const page of versions.slice(0, 5)) {
