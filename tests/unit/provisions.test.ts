@@ -181,6 +181,7 @@ describe('segment', () => {
     const labels = segment('Intro text.\n\n## Our Principles:\n\nWe keep these principles.\n\n## What is Acme?\n\nAcme is a service.\n\n## :\n\nOdd.\n').map(provisionLabel);
     expect(labels).toEqual(['introduction', 'Our Principles', 'What is Acme?', ':']);
     expect(segment('Plain paragraph of text without any heading at all.').map(provisionLabel)).toEqual(['Plain paragraph of text without any heading at…']);
+    expect(segment('Part II.A: Meta as Data Importer - Brazil. These clauses apply.').map(provisionLabel)).toEqual(['Part II.A: Meta as Data Importer - Brazil…']);
   });
 
   it('gives nothing for an empty version', () => {

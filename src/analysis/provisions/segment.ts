@@ -338,6 +338,6 @@ export function firstWords(text: string, count = TITLE_WORDS): string {
 export function provisionLabel(provision: Provision): string {
   if (provision.heading) return provision.heading.replace(/\s*[:：]+$/u, '') || provision.heading;
   if (provision.kind === 'preamble') return 'introduction';
-  const words = firstWords(provision.text);
+  const words = firstWords(provision.text).replace(/[.,;:]+$/, '');
   return words ? `${words}…` : 'untitled text';
 }
