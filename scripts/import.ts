@@ -3,7 +3,7 @@ import path from 'node:path';
 import { importHistory } from '../src/archive/import/index.ts';
 import { initArchive } from '../src/archive/record/index.ts';
 import { git } from '../src/history/git.ts';
-import { list, parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
+import { list, pairs, parseCli, REPOSITORY_ROOT } from '../src/cli/args.ts';
 
 const usage = `npm run import -- <folder> [--archive <dir>] [--platform <slug>]... [--init]
 
@@ -12,14 +12,17 @@ Builds archive history from an existing one laid out as <platform>/<document>/<t
 the same normalize → guard → record path as a capture.
   --archive <dir>   archive repository (default: this repository)
   --init            create the archive repository if it does not exist
-  --platform, -p    only these platforms
+  --platform, -p    only these platforms (the folder's names)
+  --as <from>=<to>  import the folder's platform (or platform/document) under the archive's name
+                    for it, e.g. --as claude-ai=claude --as microsoft-copilot/terms-of-service=copilot/ai-terms
   --json <file>     write the full report (every refusal and held version) as JSON`;
 
-const { values, positionals } = parseCli(usage, { archive: { type: 'string' }, init: { type: 'boolean' }, platform: { type: 'string', short: 'p', multiple: true }, json: { type: 'string' } }, true);
+const { values, positionals } = parseCli(usage, { archive: { type: 'string' }, init: { type: 'boolean' }, platform: { type: 'string', short: 'p', multiple: true }, as: { type: 'string', multiple: true }, json: { type: 'string' } }, true);
 if (positionals.length !== 1) {
   console.error(usage);
   process.exit(2);
 }
+const as = pairs(list(values.as), '--as', usage);
 const archiveDir = path.resolve(values.archive ?? REPOSITORY_ROOT);
 if (values.init) await initArchive(archiveDir);
 const started = Date.now();
@@ -28,6 +31,7 @@ try {
     archiveDir,
     folder: positionals[0]!,
     platforms: list(values.platform),
+    as,
     onProgress: (done, total, item, outcome) => {
       if (done % 100 === 0 || done === total || outcome.status === 'refused') {
         const note = outcome.status === 'refused' ? ` refused ${path.relative(positionals[0]!, item.file)} (${outcome.reason})` : '';

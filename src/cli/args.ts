@@ -24,3 +24,17 @@ export function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
+
+/** `from=to` values of a repeated flag, as a record; exits with status 2 and the usage text on a malformed one. */
+export function pairs(values: string[], flag: string, usage: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const value of values) {
+    const [from, to, ...rest] = value.split('=');
+    if (!from || !to || rest.length > 0) {
+      console.error(`${flag} ${value}: expected <from>=<to>\n\n${usage}`);
+      process.exit(2);
+    }
+    record[from] = to;
+  }
+  return record;
+}

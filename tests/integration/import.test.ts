@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { importHistory, listHistory, ImportError } from '../../src/archive/impor
 import { readHistory } from '../../src/history/log.ts';
 import { git } from '../../src/history/git.ts';
 import { normalizeMarkdown } from '../../src/archive/normalize/index.ts';
-import { temporaryArchive } from '../support/archive.ts';
+import { REPO_ROOT, temporaryArchive } from '../support/archive.ts';
 import { hasOtaCorpus, unpackOtaCorpus } from '../support/corpus.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -64,6 +65,59 @@ describe('import', () => {
     expect(again.recorded).toEqual({ initial: 0, substantive: 0, editorial: 0, technical: 0 });
     expect(again.alreadyImported).toBe(4);
     expect(again.refused).toHaveLength(1); // the placeholder, newer than anything recorded, is refused again
+  });
+
+  it('imports a platform or a document under the name the archive gives it', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'history-'));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const put = async (file: string, body: string) => {
+      await mkdir(path.dirname(path.join(folder, file)), { recursive: true });
+      await writeFile(path.join(folder, file), body);
+    };
+    await put('acme-inc/declaration.json', JSON.stringify({ name: 'Acme Inc.', terms: { 'Terms of Service': { fetch: 'https://acme.example/terms' } } }));
+    await put('acme-inc/terms-of-service/2020-01-01T10-00-00Z.md', text(1));
+    await put('acme-inc/terms-of-service/2021-01-01T10-00-00Z.md', text(2));
+    await put('acme-inc/ai-policy/2020-03-01T10-00-00Z.md', text(3).replace('Terms', 'AI use'));
+    await put('other/terms-of-service/2020-02-01T10-00-00Z.md', text(4));
+    const importInto = async (as: Record<string, string>) => {
+      const archive = await temporaryArchive();
+      cleanups.push(archive.cleanup);
+      const attempt = importHistory({ archiveDir: archive.dir, folder, as });
+      return { archive, attempt };
+    };
+
+    const { archive, attempt } = await importInto({ 'acme-inc': 'acme', 'acme-inc/ai-policy': 'acme-ai/acceptable-use-policy' });
+    await attempt;
+    const versions = (await readHistory(archive.dir)).map((c) => c.version!);
+    expect(versions.map((v) => `${v.platform}/${v.document}`)).toEqual(['acme/terms-of-service', 'other/terms-of-service', 'acme-ai/acceptable-use-policy', 'acme/terms-of-service']);
+    // Names, URLs and provenance still come from the folder's own names.
+    expect(versions[0]!.sourceUrls).toEqual(['https://acme.example/terms']);
+    expect(versions[0]!.importedFrom).toBe('acme-inc/terms-of-service/2020-01-01T10-00-00Z.md');
+    expect(versions[2]!.importedFrom).toBe('acme-inc/ai-policy/2020-03-01T10-00-00Z.md');
+    expect((await readHistory(archive.dir))[0]!.subject).toBe('Acme Inc. Terms of Service: first recorded version');
+
+    for (const [as, message] of [
+      [{ nobody: 'acme' }, /--as nobody=acme: .* has no platform "nobody"/],
+      [{ 'acme-inc': 'acme/terms-of-service' }, /--as acme-inc=acme\/terms-of-service: map a platform to a platform/],
+      [{ 'acme-inc': 'other' }, /acme-inc\/terms-of-service and other\/terms-of-service would both become other\/terms-of-service|other\/terms-of-service and acme-inc\/terms-of-service would both become other\/terms-of-service/],
+    ] as const) {
+      const refused = await importInto(as);
+      await expect(refused.attempt).rejects.toThrow(message);
+      expect(await readHistory(refused.archive.dir)).toEqual([]);
+    }
+
+    // The command line: --as from=to, and a malformed pair is a usage error (exit 2).
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, [path.join(REPO_ROOT, 'scripts', 'import.ts'), ...args], (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+      });
+    const target = await temporaryArchive();
+    cleanups.push(target.cleanup);
+    expect(await cli(folder, '--archive', target.dir, '--as', 'acme-inc=acme', '--platform', 'acme-inc')).toMatchObject({ code: 0 });
+    expect(new Set((await readHistory(target.dir)).map((c) => c.version!.platform))).toEqual(new Set(['acme']));
+    const malformed = await cli(folder, '--archive', target.dir, '--as', 'acme-inc');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--as acme-inc: expected <from>=<to>');
   });
 
   it('names the versions.json it cannot read', async () => {

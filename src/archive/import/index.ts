@@ -15,8 +15,11 @@ import { isFlap, type HoldReason, type RecentVersion } from '../held.ts';
  * original date, all documents interleaved in date order.
  */
 export interface ImportedFile {
+  /** Where the version goes in the archive (the folder's names, unless `as` maps them elsewhere). */
   platform: string;
   document: string;
+  /** The folder's own names for it. */
+  from: { platform: string; document: string };
   file: string;
   date: string;
   /** Position among same-second versions of one document. */
@@ -26,7 +29,14 @@ export interface ImportedFile {
 export interface ImportOptions {
   archiveDir: string;
   folder: string;
+  /** Only these platforms of the folder (its own names). */
   platforms?: string[];
+  /**
+   * Where the folder's platforms or documents go when the archive names them otherwise:
+   * `claude-ai` → `claude` (every document of it), `microsoft-copilot/terms-of-service` →
+   * `copilot/ai-terms` (one document; wins over its platform's mapping).
+   */
+  as?: Record<string, string>;
   onProgress?: (done: number, total: number, item: ImportedFile, outcome: ImportOutcome) => void;
 }
 
@@ -79,6 +89,7 @@ export async function listHistory(folder: string, platforms: string[] = []): Pro
         files.push({
           platform,
           document,
+          from: { platform, document },
           file: path.join(folder, platform, document, name),
           date: `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`,
           sequence: Number(match[5] ?? 1),
@@ -120,12 +131,43 @@ export async function originsOf(folder: string, platform: string, document: stri
   return origins;
 }
 
+/**
+ * Moves the listed files to the archive's names for them (`ImportOptions.as`). Refuses a mapping
+ * that names nothing in the folder, a target that is not a slug, and two of the folder's documents
+ * going to one archive document (their versions would interleave as one history).
+ */
+export function mapHistory(files: ImportedFile[], as: Record<string, string>, folder: string): ImportedFile[] {
+  const shape = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)?$/;
+  for (const [from, to] of Object.entries(as)) {
+    if (!shape.test(from) || !shape.test(to) || from.includes('/') !== to.includes('/')) {
+      throw new ImportError(`--as ${from}=${to}: map a platform to a platform (a-z, 0-9, hyphens) or a platform/document to a platform/document`);
+    }
+    const found = files.some((file) => (from.includes('/') ? `${file.from.platform}/${file.from.document}` === from : file.from.platform === from));
+    if (!found) throw new ImportError(`--as ${from}=${to}: ${folder} has no ${from.includes('/') ? 'document' : 'platform'} "${from}"`);
+  }
+  const mapped = files.map((file) => {
+    const own = as[`${file.from.platform}/${file.from.document}`];
+    const [platform, document] = own ? own.split('/') : [as[file.from.platform] ?? file.from.platform, file.from.document];
+    return { ...file, platform: platform!, document: document! };
+  });
+  const sources = new Map<string, string>();
+  for (const file of mapped) {
+    const target = `${file.platform}/${file.document}`;
+    const source = `${file.from.platform}/${file.from.document}`;
+    const other = sources.get(target);
+    if (other && other !== source) throw new ImportError(`${other} and ${source} would both become ${target}: map one of them elsewhere (--as)`);
+    sources.set(target, source);
+  }
+  return mapped;
+}
+
 function titleCase(slug: string): string {
   return slug.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
 
 /** Names and URLs: from the archive's own declarations when it has them, else from the folder. */
-async function describe(folder: string, platform: string, document: string, declared: Map<string, PlatformSource>) {
+async function describe(folder: string, item: ImportedFile, declared: Map<string, PlatformSource>) {
+  const { platform, document } = item;
   const source = declared.get(platform);
   const documentName = documentTypeName(document);
   if (source) {
@@ -133,10 +175,10 @@ async function describe(folder: string, platform: string, document: string, decl
     return { platformName: source.name, documentName, title: entry?.title ?? documentName, urls: entry?.url ?? [`urn:import:${platform}/${document}`] };
   }
   // A `declaration.json` beside the history (Open Terms Archive's layout) may name the service.
-  const declaration = await readFile(path.join(folder, platform, 'declaration.json'), 'utf8').then(JSON.parse, () => undefined) as
+  const declaration = await readFile(path.join(folder, item.from.platform, 'declaration.json'), 'utf8').then(JSON.parse, () => undefined) as
     | { name?: string; terms?: Record<string, { fetch?: string; combine?: Array<{ fetch?: string }> }> }
     | undefined;
-  const terms = Object.entries(declaration?.terms ?? {}).find(([type]) => type.toLowerCase().replace(/[^a-z0-9]+/g, '-') === document)?.[1];
+  const terms = Object.entries(declaration?.terms ?? {}).find(([type]) => type.toLowerCase().replace(/[^a-z0-9]+/g, '-') === item.from.document)?.[1];
   const urls = terms?.fetch ? [terms.fetch] : (terms?.combine?.map((page) => page.fetch).filter((u): u is string => Boolean(u)) ?? []);
   return {
     platformName: declaration?.name ?? titleCase(platform),
@@ -148,7 +190,7 @@ async function describe(folder: string, platform: string, document: string, decl
 
 export async function importHistory(options: ImportOptions): Promise<ImportReport> {
   const archiveDir = path.resolve(options.archiveDir);
-  const files = await listHistory(path.resolve(options.folder), options.platforms);
+  const files = mapHistory(await listHistory(path.resolve(options.folder), options.platforms), options.as ?? {}, path.resolve(options.folder));
   const declaredDir = path.join(archiveDir, 'content', 'platforms');
   const declared = await loadSources(declaredDir).then((loaded) => loaded.platforms, () => new Map<string, PlatformSource>());
   const writer = await ArchiveWriter.open(archiveDir);
@@ -165,9 +207,9 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       const key = `${item.platform}/${item.document}`;
       let info = descriptions.get(key);
       if (!info) {
-        info = await describe(path.resolve(options.folder), item.platform, item.document, declared);
+        info = await describe(path.resolve(options.folder), item, declared);
         descriptions.set(key, info);
-        origins.set(key, await originsOf(path.resolve(options.folder), item.platform, item.document));
+        origins.set(key, await originsOf(path.resolve(options.folder), item.from.platform, item.from.document));
       }
       const originOf = (at: ImportedFile) => origins.get(key)!.get(path.basename(at.file)) ?? path.relative(path.resolve(options.folder), at.file).split(path.sep).join('/');
       if (!startedAt.has(key)) startedAt.set(key, (await writer.latest(item.platform, item.document))?.capturedAt);
