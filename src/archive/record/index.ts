@@ -26,6 +26,9 @@ export async function readState(archiveDir: string, name: string): Promise<strin
   return out;
 }
 
+/** A summary gets at least this room, however long the document's name (the subject then cuts it). */
+const MIN_SUMMARY_ROOM = 60;
+
 export interface VersionToRecord {
   platform: string;
   document: string;
@@ -165,7 +168,7 @@ export class ArchiveWriter {
     const summary =
       change === 'technical'
         ? 're-extracted from the recorded capture (no change in the document)'
-        : summarizeChange(previous?.body, version.markdown, textChange, Math.min(MAX_SUMMARY, summaryRoom(version.heading)));
+        : summarizeChange(previous?.body, version.markdown, textChange, Math.max(MIN_SUMMARY_ROOM, Math.min(MAX_SUMMARY, summaryRoom(version.heading))));
 
     const stored = Array.isArray(version.evidence) ? undefined : version.evidence;
     const evidence = stored ?? (await writeEvidenceCommit(this.objects, this.identity, this.evidenceTip, archiveDocument, version.capturedAt, version.evidence as EvidenceItem[]));
