@@ -32,6 +32,11 @@ export interface Version {
   evidence: string;
   /** Where an imported version was first recorded (its Imported-From trailer); undefined for captures. */
   importedFrom: string | undefined;
+  /**
+   * The first capture of this archive after imported versions: part of its change may come from
+   * how the two archives extract the page rather than from the platform.
+   */
+  afterImport: boolean;
   change: ChangeKind;
   /** One line saying what changed: the commit subject after "<Platform> <Document>: ". */
   summary: string;
@@ -219,6 +224,7 @@ export async function readArchive(settings: SiteSettings): Promise<Archive> {
         captureSha256: version.captureSha256,
         evidence: version.evidence,
         importedFrom: version.importedFrom,
+        afterImport: previous?.importedFrom !== undefined && version.importedFrom === undefined && version.change !== 'technical',
         change: version.change,
         summary: version.summary,
         sourceUrls: version.sourceUrls,

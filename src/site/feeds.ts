@@ -1,5 +1,6 @@
 import type { Archive, Version } from './archive.ts';
 import { ARCHIVE_NAME } from './citation.ts';
+import { AFTER_IMPORT } from './labels.ts';
 import type { CategoryView, SiteAnalysis } from './provisions.ts';
 import { absoluteUrl, categoryFeedPath, categoryPath, documentPath, feedPath, platformPath, type FeedFormat } from './urls.ts';
 
@@ -110,7 +111,7 @@ export function itemTitle(version: Version): string {
 
 function itemDescription(version: Version, feed?: Feed): string {
   const note = feed?.notes?.get(version.path);
-  return `${note ? `${note} ` : ''}${version.change === 'initial' ? 'First recorded version' : `${version.change[0]!.toUpperCase()}${version.change.slice(1)} change`}, captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. Commit ${version.commit}; SHA-256 of the text ${version.contentSha256}.`;
+  return `${note ? `${note} ` : ''}${version.afterImport ? `${AFTER_IMPORT} ` : ''}${version.change === 'initial' ? 'First recorded version' : `${version.change[0]!.toUpperCase()}${version.change.slice(1)} change`}, captured ${version.capturedAt} from ${version.sourceUrls.join(', ')}. Commit ${version.commit}; SHA-256 of the text ${version.contentSha256}.`;
 }
 
 /** The feed's date: its newest item's capture time (not the build time, so that rebuilds are identical). */

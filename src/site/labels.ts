@@ -69,3 +69,7 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function isWebUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
+
+/** Said of the first capture after imported versions (version pages, feed items). */
+export const AFTER_IMPORT =
+  'The version before this one was recorded by another archive and imported; this is the first capture by this archive. Part of this change may come from how the two archives extract the page, not from the platform: read the diff.';

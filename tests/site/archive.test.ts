@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveWriter, initArchive } from '../../src/archive/record/index.ts';
 import { readArchive, shortId } from '../../src/site/archive.ts';
+import { feedsOf, rss } from '../../src/site/feeds.ts';
+import { AFTER_IMPORT } from '../../src/site/labels.ts';
 import { commitUrl, readSettings, repositoryUrlOf } from '../../src/site/settings.ts';
 import { demoSite, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
@@ -55,6 +58,29 @@ describe('reading the archive for the site', () => {
     const older = await readArchive(readSettings({ ARCHIVE_DIR: archiveDir, ARCHIVE_REF: 'HEAD~10' }));
     expect(older.versions.length).toBe(head.versions.length - 10);
     await Promise.all([head.close(), older.close()]);
+  });
+
+  it('marks the first capture after imported versions, on its page data and in feeds', async () => {
+    const dir = path.join(scratch, 'after-import');
+    await initArchive(dir);
+    const writer = await ArchiveWriter.open(dir);
+    const body = (n: number) => `# Terms\n\n## Using the service\n\nVersion ${n}: you may use the service for lawful purposes only, and we may close accounts that break these terms.\n`;
+    for (const [n, importedFrom] of [[1, 'acme/terms-of-service/2025-01-01T00-00-00Z.md'], [2, 'acme/terms-of-service/2025-02-01T00-00-00Z.md'], [3], [4]] as const) {
+      const at = `2025-0${n}-01T00:00:00Z`;
+      await writer.record({
+        platform: 'acme', document: 'terms-of-service', heading: 'Acme Terms of Service', title: 'Terms', sourceUrls: ['https://acme.example/terms'], capturedAt: at, markdown: body(n),
+        evidence: [{ url: 'https://acme.example/terms', mediaType: 'text/html', fetchedAt: at, bytes: Buffer.from(body(n)) }],
+        ...(importedFrom ? { importedFrom } : {}),
+      });
+    }
+    await writer.close();
+    const archive = await readArchive(readSettings({ ARCHIVE_DIR: dir }));
+    const versions = archive.document('acme', 'terms-of-service')!.versions;
+    expect(versions.map((v) => v.afterImport)).toEqual([false, false, true, false]);
+    const feed = rss(feedsOf(archive).find((f) => f.key === 'acme/terms-of-service')!, archive);
+    expect(feed.split('<item>').filter((item) => item.includes(AFTER_IMPORT.replace(/'/g, '&apos;')))).toHaveLength(1);
+    expect(feed.split('<item>').find((item) => item.includes(AFTER_IMPORT.replace(/'/g, '&apos;')))).toContain(versions[2]!.id);
+    await archive.close();
   });
 
   it('links commits to the forge named by the settings, or to none', () => {

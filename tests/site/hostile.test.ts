@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import { parseFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/history/git.ts';
+import { AFTER_IMPORT } from '../../src/site/labels.ts';
 import { HOSTILE_ORIGINS, HOSTILE_SUMMARY as SUMMARY } from '../support/hostile-archive.ts';
 import { builtPages, hostileSite, readBuilt, SITE_BUILD_TIMEOUT } from '../support/site.ts';
 
@@ -68,7 +69,7 @@ describe('a site built over hostile archived content', () => {
       expect(xml).not.toMatch(/<script|<img/);
       const parsed = parseFeed(xml);
       const titles = parsed.format === 'rss' ? (parsed.feed.items ?? []).map((i) => i.title) : parsed.format === 'atom' ? (parsed.feed.entries ?? []).map((e) => e.title?.value) : [];
-      expect(titles).toHaveLength(2);
+      expect(titles).toHaveLength(3);
       expect(titles).toContain(`Hostile <script>alert(16)</script> Terms of Service: ${SUMMARY}`);
       expect(xml).toContain('https://example.org/governance/platforms/hostile/terms-of-service/');
       expect(xml).not.toContain(ids[2]);
@@ -81,7 +82,7 @@ describe('a site built over hostile archived content', () => {
     expect($('link[rel="canonical"]').attr('href')).toBe(`https://example.org/governance/platforms/hostile/terms-of-service/${ids[0]}/`);
     expect($('.source-url').text()).toContain('javascript:alert(15)');
     expect($('.source-url a').toArray().map((a) => $(a).attr('href'))).toEqual(['https://hostile.example/terms']);
-    expect($('a.commit').attr('href')).toBe(`https://forge.example.org/governance/archive/commit/${await git(archiveDir, ['rev-parse', 'HEAD~2']).then((s) => s.trim())}`);
+    expect($('a.commit').attr('href')).toBe(`https://forge.example.org/governance/archive/commit/${await git(archiveDir, ['rev-parse', 'HEAD~3']).then((s) => s.trim())}`);
   });
 
   it('says where an imported version comes from, in its citation, linking only a web address', async () => {
@@ -93,12 +94,14 @@ describe('a site built over hostile archived content', () => {
     const second = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[1]}/`));
     expect(second('.imported-from a').length).toBe(0);
     expect(second('.imported-from code').text()).toBe(HOSTILE_ORIGINS[1]);
-    // The technical version was not imported: no such row.
-    const third = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[2]}/`));
-    expect(third('.imported-from').length).toBe(0);
-    expect(third('#cite-plain').text()).not.toContain('imported from');
+    // The archive's own capture after them: no such row, and a word on what its diff may hold.
+    const fourth = cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${ids[3]}/`));
+    expect(fourth('.imported-from').length).toBe(0);
+    expect(fourth('#cite-plain').text()).not.toContain('imported from');
+    expect(fourth('.after-import').text()).toBe(AFTER_IMPORT);
+    for (const id of ids.slice(0, 3)) expect(cheerio.load(await readBuilt(distDir, `/platforms/hostile/terms-of-service/${id}/`))('.after-import').length).toBe(0);
     const versions = JSON.parse(await readBuilt(distDir, '/api/platforms/hostile.json')).versions;
     const origin = (id: string) => versions.find((v: { id: string }) => v.id === id).importedFrom;
-    expect(ids.map(origin)).toEqual([...HOSTILE_ORIGINS, null]);
+    expect(ids.map(origin)).toEqual([...HOSTILE_ORIGINS, HOSTILE_ORIGINS[1], null]);
   });
 });

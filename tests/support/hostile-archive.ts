@@ -7,9 +7,10 @@ import { archivePath, formatVersionFile, sha256 } from '../../src/history/versio
 
 /**
  * An archive whose texts, summaries, titles and source URLs carry script tags, event handlers,
- * dangerous link protocols and broken markup — what a scraped page can hold. Its first two
- * versions say they were imported (one from a hostile "origin"); it also records a technical
- * version, which timelines fold away and feeds leave out.
+ * dangerous link protocols and broken markup — what a scraped page can hold. Its first versions
+ * say they were imported (one from a hostile "origin"), the third is a technical re-extraction of
+ * an imported one (timelines fold it away, feeds leave it out), the fourth is the archive's own
+ * first capture after them.
  */
 
 export const HOSTILE_TEXT = `# Terms <script>alert(1)</script>
@@ -62,7 +63,7 @@ New <script>alert(12)</script> clause.
 
 export const HOSTILE_SUMMARY = 'Reworded: <script>alert(13)</script> & "quotes" <img src=z onerror=alert(14)>';
 
-/** Where the first two versions say they were imported from: a web address, then a hostile one. */
+/** Where the first three versions say they were imported from: a web address, then a hostile one (twice). */
 export const HOSTILE_ORIGINS = ['https://github.com/hostile/versions/commit/0123456789abcdef0123456789abcdef01234567', 'javascript:alert(17) <script>alert(18)</script>'];
 
 async function record(dir: string, index: number, body: string, change: ChangeKind, summary: string, importedFrom?: string): Promise<string> {
@@ -89,7 +90,7 @@ async function record(dir: string, index: number, body: string, change: ChangeKi
   return `${capturedAt.slice(0, 10)}-${sha256(body).slice(0, 8)}`;
 }
 
-/** Creates the hostile archive in `archiveDir`; returns the ids of its three versions, oldest first. */
+/** Creates the hostile archive in `archiveDir`; returns the ids of its four versions, oldest first. */
 export async function createHostileArchive(archiveDir: string): Promise<string[]> {
   await initArchive(archiveDir);
   await mkdir(path.join(archiveDir, 'content', 'platforms'), { recursive: true });
@@ -102,6 +103,9 @@ export async function createHostileArchive(archiveDir: string): Promise<string[]
   return [
     await record(archiveDir, 1, HOSTILE_TEXT, 'initial', 'first recorded version', HOSTILE_ORIGINS[0]),
     await record(archiveDir, 2, HOSTILE_TEXT_2, 'substantive', HOSTILE_SUMMARY, HOSTILE_ORIGINS[1]),
-    await record(archiveDir, 3, `${HOSTILE_TEXT_2}\n`.replace('Hello', 'Hello,'), 'technical', 're-extracted with a better extractor'),
+    // Re-extracted from the imported file: still imported.
+    await record(archiveDir, 3, `${HOSTILE_TEXT_2}\n`.replace('Hello', 'Hello,'), 'technical', 're-extracted with a better extractor', HOSTILE_ORIGINS[1]),
+    // The archive's own first capture after the imported history.
+    await record(archiveDir, 4, `${HOSTILE_TEXT_2}\n`.replace('Hello', 'Hello,').replace('New <script>', 'Newer <script>'), 'substantive', 'Reworded: Added.'),
   ];
 }
