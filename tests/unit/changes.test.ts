@@ -131,6 +131,13 @@ describe('summarizeChange', () => {
     expect(summarizeChange(before, after, 'substantive')).toBe('Renamed: Cookies and similar… → Cookies and other…');
   });
 
+  it('shows where two long names differ when they read alike once cut', () => {
+    const body = '\n\nYou can report content that infringes a copyright you hold, using the form linked below.\n';
+    const before = `## Do I need to be the copyright owner to report?${body}`;
+    const after = `## Do I need to be the rights holder to report?${body}`;
+    expect(summarizeChange(before, after, 'substantive')).toBe('Renamed: …the copyright owner to… → …the rights holder to…');
+  });
+
   it('fits the room it is given without cutting a word, however many kinds of change', () => {
     const sections = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => `## ${prefix} topic number ${i + 1} with a long heading\n\nText ${prefix}${i} a${prefix}${i} b${prefix}${i} c${prefix}${i}.\n`).join('\n');

@@ -87,7 +87,7 @@ function fit(parts: Part[], max: number): string {
     parts
       .map((part, i) => {
         const names = part.names.slice(0, shown[i]).map(({ name, to, note }) => {
-          const named = to === undefined ? shorten(name) : `${shorten(name, MAX_NAME / 2)} → ${shorten(to, MAX_NAME / 2)}`;
+          const named = to === undefined ? shorten(name) : renaming(name, to);
           return `${unpunctuated(named)}${note ? ` (${note})` : ''}`;
         });
         const more = part.names.length - shown[i]!;
@@ -124,6 +124,19 @@ function fit(parts: Part[], max: number): string {
  */
 function unpunctuated(name: string): string {
   return name.replace(/\s*[.,;:：]+$/u, '') || name;
+}
+
+/** "Old name → new name", each cut to half a name's room; where both read alike once cut, from where they differ. */
+function renaming(before: string, after: string): string {
+  const room = MAX_NAME / 2;
+  const cut = [shorten(before, room), shorten(after, room)];
+  if (cut[0] !== cut[1]) return `${cut[0]} → ${cut[1]}`;
+  // "Do I need to be the… → Do I need to be the…" says nothing: keep one shared word for context.
+  const words = [before.split(' '), after.split(' ')] as const;
+  let same = 0;
+  while (same < words[0].length && same < words[1].length && words[0][same] === words[1][same]) same++;
+  const from = (list: string[]) => `…${shorten(list.slice(Math.max(0, same - 1)).join(' '), room)}`;
+  return `${from(words[0])} → ${from(words[1])}`;
 }
 
 /** Cut at a word boundary when one is near. */
