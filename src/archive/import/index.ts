@@ -190,7 +190,10 @@ async function describe(folder: string, item: ImportedFile, declared: Map<string
 
 export async function importHistory(options: ImportOptions): Promise<ImportReport> {
   const archiveDir = path.resolve(options.archiveDir);
-  const files = mapHistory(await listHistory(path.resolve(options.folder), options.platforms), options.as ?? {}, path.resolve(options.folder));
+  const folder = path.resolve(options.folder);
+  const files = mapHistory(await listHistory(folder, options.platforms), options.as ?? {}, folder);
+  // An imported file by its path in the folder: its evidence URL, and its origin when none is known.
+  const inFolder = (file: string) => path.relative(folder, file).split(path.sep).join('/');
   const declaredDir = path.join(archiveDir, 'content', 'platforms');
   const declared = await loadSources(declaredDir).then((loaded) => loaded.platforms, () => new Map<string, PlatformSource>());
   const writer = await ArchiveWriter.open(archiveDir);
@@ -207,11 +210,11 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       const key = `${item.platform}/${item.document}`;
       let info = descriptions.get(key);
       if (!info) {
-        info = await describe(path.resolve(options.folder), item, declared);
+        info = await describe(folder, item, declared);
         descriptions.set(key, info);
-        origins.set(key, await originsOf(path.resolve(options.folder), item.from.platform, item.from.document));
+        origins.set(key, await originsOf(folder, item.from.platform, item.from.document));
       }
-      const originOf = (at: ImportedFile) => origins.get(key)!.get(path.basename(at.file)) ?? path.relative(path.resolve(options.folder), at.file).split(path.sep).join('/');
+      const originOf = (at: ImportedFile) => origins.get(key)!.get(path.basename(at.file)) ?? inFolder(at.file);
       if (!startedAt.has(key)) startedAt.set(key, (await writer.latest(item.platform, item.document))?.capturedAt);
       const before = startedAt.get(key);
       if (before && Date.parse(before) >= Date.parse(item.date)) {
@@ -221,7 +224,7 @@ export async function importHistory(options: ImportOptions): Promise<ImportRepor
       }
       const bytes = await readFile(item.file);
       const markdown = normalizeMarkdown(bytes.toString('utf8'));
-      const evidenceOf = (file: string, data: Buffer, date: string) => [{ url: path.relative(path.resolve(options.folder), file), mediaType: 'text/markdown', fetchedAt: date, bytes: data }];
+      const evidenceOf = (file: string, data: Buffer, date: string) => [{ url: inFolder(file), mediaType: 'text/markdown', fetchedAt: date, bytes: data }];
       const record = async (at: ImportedFile, text: string, data: Buffer) => {
         const result = await writer.record({
           platform: at.platform,
